@@ -1,0 +1,143 @@
+/**
+ * The one authorization check every route uses: may this principal do this action on this
+ * domain? Order of answers (decision 5): wrong credential kind or missing scope → 403, unknown
+ * domain → 404, no access to the domain or too small a role → 403.
+ */
+import type { Kysely } from 'kysely';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
+import type { ClientPrincipal, DomainRole, Principal, Scopes } from './principal.ts';
+
+/** Actions on one domain. */
+export type DomainAction =
+  | 'hit'
+  | 'event'
+  | 'session'
+  | 'statistics'
+  | 'domains:read'
+  | 'domains:write'
+  | 'domain:delete'
+  | 'clients:read'
+  | 'clients:write';
+
+/** Actions that address no particular domain. */
+export type AccountAction = 'domain:list' | 'domain:create';
+
+interface Rule {
+  /** Which principals may try: access keys only ingest, access links only read statistics. */
+  accessKey: boolean;
+  accessLink: boolean;
+  /** Only user clients (account-level power). */
+  userClientOnly: boolean;
+  scope: (s: Scopes) => boolean;
+  /** Roles a user client's user needs; a domain client counts as Admin on its own domain. */
+  roles: readonly DomainRole[];
+}
+
+const ANY_ROLE = ['Owner', 'Admin', 'Viewer'] as const;
+const MANAGERS = ['Owner', 'Admin'] as const;
+const readsDomains = (s: Scopes) => s.domains === 'r' || s.domains === 'w';
+
+const RULES: Record<DomainAction, Rule> = {
+  hit: ingest((s) => s.hit === 'w'),
+  event: ingest((s) => s.event === 'w'),
+  session: ingest((s) => s.session === 'w'),
+  statistics: {
+    accessKey: false,
+    accessLink: true,
+    userClientOnly: false,
+    scope: (s) => s.statistics === 'r',
+    roles: ANY_ROLE,
+  },
+  'domains:read': manage(readsDomains, ANY_ROLE),
+  'domains:write': manage((s) => s.domains === 'w', MANAGERS),
+  'domain:delete': { ...manage((s) => s.domains === 'w', ['Owner']), userClientOnly: true },
+  'clients:read': { ...manage(readsDomains, MANAGERS), userClientOnly: true },
+  'clients:write': { ...manage((s) => s.domains === 'w', MANAGERS), userClientOnly: true },
+};
+
+function ingest(scope: (s: Scopes) => boolean): Rule {
+  return { accessKey: true, accessLink: false, userClientOnly: false, scope, roles: MANAGERS };
+}
+
+function manage(scope: (s: Scopes) => boolean, roles: readonly DomainRole[]): Rule {
+  return { accessKey: false, accessLink: false, userClientOnly: false, scope, roles };
+}
+
+/** What a successful check grants: the domain and the caller's role on it. */
+export interface DomainAccess {
+  domain: Domain;
+  role: DomainRole;
+}
+
+/** Check `action` on `domainId` for `principal`; returns the domain or throws 403/404. */
+export async function authorize(
+  db: Kysely<MetaDatabase>,
+  principal: Principal,
+  action: DomainAction,
+  domainId: string,
+): Promise<DomainAccess> {
+  const rule = RULES[action];
+  if (principal.kind === 'access_link') {
+    if (!rule.accessLink) throw new ForbiddenError('an access link only grants reading statistics');
+  } else {
+    checkClient(principal, rule);
+  }
+  const domain = await db.selectFrom('domain').selectAll().where('id', '=', domainId).executeTakeFirst();
+  if (!domain) throw new NotFoundError('domain');
+  const role = await roleOn(db, principal, domain);
+  if (role === undefined) throw new ForbiddenError('you have no access to this domain');
+  const effective = principal.kind === 'client' && principal.domainId !== null ? 'Admin' : role;
+  if (principal.kind === 'client' && !rule.roles.includes(effective)) {
+    throw new ForbiddenError(`your role on this domain does not allow this`);
+  }
+  return { domain, role };
+}
+
+/** Check an action that addresses no domain (listing, creating domains). */
+export function authorizeAccount(principal: Principal, action: AccountAction): void {
+  if (principal.kind === 'access_link') {
+    if (action === 'domain:list') return;
+    throw new ForbiddenError('an access link only grants reading statistics');
+  }
+  if (principal.type === 'token') throw new ForbiddenError('an access key can only send data');
+  if (action === 'domain:list') {
+    if (principal.scopes.statistics === 'r' || readsDomains(principal.scopes)) return;
+    throw new ForbiddenError('the client needs the statistics or domains scope');
+  }
+  if (principal.domainId !== null) throw new ForbiddenError('this needs a user client');
+  if (principal.scopes.domains !== 'w') throw new ForbiddenError('the client needs scope_domains "w"');
+}
+
+function checkClient(principal: ClientPrincipal, rule: Rule): void {
+  if (principal.type === 'token' && !rule.accessKey) {
+    throw new ForbiddenError('an access key can only send data');
+  }
+  if (rule.userClientOnly && principal.domainId !== null) {
+    throw new ForbiddenError('this needs a user client');
+  }
+  if (!rule.scope(principal.scopes)) throw new ForbiddenError('the client lacks the scope for this');
+}
+
+/**
+ * The principal's role on the domain, or undefined without access. Domain clients and access
+ * links see only their own domain and report `""`, like the domain object does.
+ */
+async function roleOn(
+  db: Kysely<MetaDatabase>,
+  principal: Principal,
+  domain: Domain,
+): Promise<DomainRole | undefined> {
+  if (principal.kind === 'access_link' || principal.domainId !== null) {
+    return principal.domainId === domain.id ? '' : undefined;
+  }
+  if (domain.user_id === principal.userId) return 'Owner';
+  const member = await db
+    .selectFrom('member')
+    .select('role')
+    .where('domain_id', '=', domain.id)
+    .where('user_id', '=', principal.userId)
+    .executeTakeFirst();
+  if (!member) return undefined;
+  return member.role === 'admin' ? 'Admin' : 'Viewer';
+}
