@@ -104,7 +104,13 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       1024 * 1024 * 1024,
     ),
     logLevel: logLevel as Config['logLevel'],
-    tokenRateLimit: parseInteger('SPOOR_TOKEN_RATE_LIMIT', value('SPOOR_TOKEN_RATE_LIMIT'), 10, 1, 1e6),
+    tokenRateLimit: parseInteger(
+      'SPOOR_TOKEN_RATE_LIMIT',
+      value('SPOOR_TOKEN_RATE_LIMIT'),
+      10,
+      1,
+      1e6,
+    ),
     smtp: parseSmtp(value),
   };
 }
@@ -152,7 +158,11 @@ function parseUrl(name: string, raw: string, protocols: string[]): string {
   return raw;
 }
 
-function optionalUrl(name: string, raw: string | undefined, protocols: string[]): string | undefined {
+function optionalUrl(
+  name: string,
+  raw: string | undefined,
+  protocols: string[],
+): string | undefined {
   return raw === undefined ? undefined : parseUrl(name, raw, protocols);
 }
 

@@ -70,7 +70,10 @@ describe('loadConfig', () => {
     ['SPOOR_TOKEN_TTL', { SPOOR_TOKEN_TTL: '5' }],
     ['SPOOR_LOG_LEVEL', { SPOOR_LOG_LEVEL: 'loud' }],
     ['SPOOR_SMTP_FROM', { SPOOR_SMTP_HOST: 'mail.example.com' }],
-    ['SPOOR_SMTP_SECURE', { SPOOR_SMTP_HOST: 'm', SPOOR_SMTP_FROM: 'a@b.c', SPOOR_SMTP_SECURE: 'maybe' }],
+    [
+      'SPOOR_SMTP_SECURE',
+      { SPOOR_SMTP_HOST: 'm', SPOOR_SMTP_FROM: 'a@b.c', SPOOR_SMTP_SECURE: 'maybe' },
+    ],
   ];
   it.each(invalid)('rejects a bad %s with a message naming it', (variable, env) => {
     let error: unknown;

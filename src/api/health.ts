@@ -15,7 +15,10 @@ export async function registerHealthRoutes(app: App, { meta, events }: AppDeps):
         security: [],
         response: {
           200: Type.Object({ status: Type.Literal('ok') }),
-          503: Type.Object({ status: Type.Literal('unavailable'), failing: Type.Array(Type.String()) }),
+          503: Type.Object({
+            status: Type.Literal('unavailable'),
+            failing: Type.Array(Type.String()),
+          }),
         },
       },
     },

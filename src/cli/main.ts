@@ -55,8 +55,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
     };
 
-  withJson(program.command('migrate').description('apply pending schema migrations to both stores'))
-    .action(run(migrate));
+  withJson(
+    program.command('migrate').description('apply pending schema migrations to both stores'),
+  ).action(run(migrate));
 
   const user = program.command('user').description('manage dashboard users');
   withJson(user.command('create').description('create a user account'))

@@ -12,7 +12,10 @@ import { migrateMetaStore } from '../store/meta/migrate.ts';
 import type { MetaDatabase, User } from '../store/meta/schema.ts';
 import type { CommandResult } from './main.ts';
 
-async function withMeta<T>(config: Config, fn: (db: Kysely<MetaDatabase>) => Promise<T>): Promise<T> {
+async function withMeta<T>(
+  config: Config,
+  fn: (db: Kysely<MetaDatabase>) => Promise<T>,
+): Promise<T> {
   const meta = await openMetaStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateMetaStore(meta);
@@ -74,10 +77,15 @@ const SCOPE_NAMES = Object.keys(ALL_SCOPES) as (keyof Scopes)[];
 export function parseScopes(list: string | undefined): Scopes {
   if (list === undefined) return { ...ALL_SCOPES };
   const scopes: Scopes = { hit: '', event: '', session: '', statistics: '', domains: '' };
-  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, level] = item.split(':') as [string, string | undefined];
     if (!SCOPE_NAMES.includes(name as keyof Scopes)) {
-      throw new ValidationError({ scopes: `unknown scope "${name}" (use ${SCOPE_NAMES.join(', ')})` });
+      throw new ValidationError({
+        scopes: `unknown scope "${name}" (use ${SCOPE_NAMES.join(', ')})`,
+      });
     }
     scopes[name as keyof Scopes] = level ?? ALL_SCOPES[name as keyof Scopes];
   }

@@ -83,7 +83,11 @@ export async function authorize(
   } else {
     checkClient(principal, rule);
   }
-  const domain = await db.selectFrom('domain').selectAll().where('id', '=', domainId).executeTakeFirst();
+  const domain = await db
+    .selectFrom('domain')
+    .selectAll()
+    .where('id', '=', domainId)
+    .executeTakeFirst();
   if (!domain) throw new NotFoundError('domain');
   const role = await roleOn(db, principal, domain);
   if (role === undefined) throw new ForbiddenError('you have no access to this domain');
@@ -106,7 +110,8 @@ export function authorizeAccount(principal: Principal, action: AccountAction): v
     throw new ForbiddenError('the client needs the statistics or domains scope');
   }
   if (principal.domainId !== null) throw new ForbiddenError('this needs a user client');
-  if (principal.scopes.domains !== 'w') throw new ForbiddenError('the client needs scope_domains "w"');
+  if (principal.scopes.domains !== 'w')
+    throw new ForbiddenError('the client needs scope_domains "w"');
 }
 
 function checkClient(principal: ClientPrincipal, rule: Rule): void {
@@ -116,7 +121,8 @@ function checkClient(principal: ClientPrincipal, rule: Rule): void {
   if (rule.userClientOnly && principal.domainId !== null) {
     throw new ForbiddenError('this needs a user client');
   }
-  if (!rule.scope(principal.scopes)) throw new ForbiddenError('the client lacks the scope for this');
+  if (!rule.scope(principal.scopes))
+    throw new ForbiddenError('the client lacks the scope for this');
 }
 
 /**

@@ -23,7 +23,13 @@ export const SCOPE_VALUES: Record<keyof Scopes, readonly string[]> = {
 };
 
 /** Every scope a client can have: what a user client gets when none are named. */
-export const ALL_SCOPES: Scopes = { hit: 'w', event: 'w', session: 'w', statistics: 'r', domains: 'w' };
+export const ALL_SCOPES: Scopes = {
+  hit: 'w',
+  event: 'w',
+  session: 'w',
+  statistics: 'r',
+  domains: 'w',
+};
 
 /** The client object of API.md A.7 (without the secret). */
 export interface ClientJson {

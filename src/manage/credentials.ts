@@ -37,7 +37,10 @@ export async function issueToken(
     .where('type', '=', 'oauth')
     .executeTakeFirst();
   decoyHash ??= hashSecret('spoor-decoy-secret');
-  const valid = await verifySecret(client?.secret_hash ?? (await decoyHash), credentials.client_secret);
+  const valid = await verifySecret(
+    client?.secret_hash ?? (await decoyHash),
+    credentials.client_secret,
+  );
   if (!client || !valid) throw new UnauthorizedError('the client id or secret is wrong');
 
   const now = new Date();

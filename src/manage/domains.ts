@@ -57,7 +57,10 @@ export interface NewDomainInput {
 }
 
 /** Create a domain owned by `userId`; 400 for invalid fields, 409 for a taken host name or subdomain. */
-export async function createDomain(db: Kysely<MetaDatabase>, input: NewDomainInput): Promise<Domain> {
+export async function createDomain(
+  db: Kysely<MetaDatabase>,
+  input: NewDomainInput,
+): Promise<Domain> {
   const hostname = checkHostname(input.hostname);
   const timezone = checkTimezone(input.timezone);
   const subdomain =

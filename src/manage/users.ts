@@ -33,7 +33,8 @@ export async function createUser(db: Kysely<MetaDatabase>, input: NewUserInput):
   try {
     await db.insertInto('user').values(user).execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('email', 'the e-mail address is already registered');
+    if (isUniqueViolation(err))
+      throw new ConflictError('email', 'the e-mail address is already registered');
     throw err;
   }
   return user;

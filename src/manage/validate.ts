@@ -39,7 +39,8 @@ export function checkHostname(raw: string, { wildcard = false } = {}): Checked<s
   const probe = wildcard ? input.replace(/^\*\./, 'wildcard.') : input;
   try {
     const converted = new URL(`http://${probe}`).hostname;
-    ascii = wildcard && input.startsWith('*.') ? '*.' + converted.slice('wildcard.'.length) : converted;
+    ascii =
+      wildcard && input.startsWith('*.') ? '*.' + converted.slice('wildcard.'.length) : converted;
   } catch {
     return fail('a valid host name is required');
   }
@@ -54,7 +55,9 @@ export function checkHostname(raw: string, { wildcard = false } = {}): Checked<s
 export function checkSubdomain(raw: string): Checked<string> {
   const subdomain = raw.trim().toLowerCase();
   if (!/^(?!-)[a-z0-9-]{3,63}(?<!-)$/.test(subdomain)) {
-    return fail('the subdomain must be 3 to 63 characters a-z, 0-9 or -, not starting or ending with -');
+    return fail(
+      'the subdomain must be 3 to 63 characters a-z, 0-9 or -, not starting or ending with -',
+    );
   }
   return ok(subdomain);
 }
@@ -64,7 +67,7 @@ let zones: Set<string> | undefined;
 /** An IANA time zone name; empty means UTC and is stored as null. */
 export function checkTimezone(raw: string | null | undefined): Checked<string | null> {
   const tz = (raw ?? '').trim();
-  if (tz === '' ) return ok(null);
+  if (tz === '') return ok(null);
   zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
   if (!zones.has(tz)) return fail('a valid IANA time zone such as Europe/Berlin is required');
   return ok(tz);

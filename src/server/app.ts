@@ -84,9 +84,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     global: false,
     // The builder's result is thrown, so the error handler renders it as the envelope.
     errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'too many requests', {}, {
-        retry_after_seconds: Math.ceil(context.ttl / 1000),
-      }),
+      new AppError(
+        429,
+        'too many requests',
+        {},
+        {
+          retry_after_seconds: Math.ceil(context.ttl / 1000),
+        },
+      ),
   });
   await installOpenApi(app, config);
   installMetrics(app, metrics);

@@ -42,7 +42,9 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 /** Install the error and not-found handlers on an app. */
 export function installErrorEnvelope(app: FastifyInstance): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    void reply.code(404).send(envelope(`no route for ${request.method} ${request.url.split('?')[0]}`));
+    void reply
+      .code(404)
+      .send(envelope(`no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 
   app.setErrorHandler((err: FastifyLikeError, request, reply) => {
@@ -54,7 +56,9 @@ export function installErrorEnvelope(app: FastifyInstance): void {
       return reply.code(err.status).send(envelope(err.message, err.validation, err.context));
     }
     if (err.validation) {
-      return reply.code(400).send(envelope('the request is invalid', validationMap(err.validation)));
+      return reply
+        .code(400)
+        .send(envelope('the request is invalid', validationMap(err.validation)));
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

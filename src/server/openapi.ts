@@ -27,9 +27,7 @@ export async function installOpenApi(app: FastifyInstance, config: Config): Prom
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs/api' });
-  app.get(
-    '/api/v1/openapi.json',
-    { schema: { hide: true }, config: { auth: 'none' } },
-    async () => app.swagger(),
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () =>
+    app.swagger(),
   );
 }

@@ -10,7 +10,12 @@ import type { FastifySchemaCompiler } from 'fastify';
 // ajv-formats ships CommonJS whose default export TypeScript sees as the module namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+const base = {
+  allErrors: true,
+  removeAdditional: false,
+  useDefaults: true,
+  strict: false,
+} as const;
 const strictAjv = addFormats(new Ajv({ ...base, coerceTypes: false }));
 const coercingAjv = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
 

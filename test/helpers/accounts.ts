@@ -14,11 +14,18 @@ let counter = 0;
 /** A user with a unique e-mail address. */
 export function makeUser(db: Kysely<MetaDatabase>, name = 'user'): Promise<User> {
   counter += 1;
-  return createUser(db, { email: `${name}${counter}@example.com`, password: 'correct horse battery' });
+  return createUser(db, {
+    email: `${name}${counter}@example.com`,
+    password: 'correct horse battery',
+  });
 }
 
 /** A domain owned by `user`. */
-export function makeDomain(db: Kysely<MetaDatabase>, user: User, hostname?: string): Promise<Domain> {
+export function makeDomain(
+  db: Kysely<MetaDatabase>,
+  user: User,
+  hostname?: string,
+): Promise<Domain> {
   counter += 1;
   return createDomain(db, { userId: user.id, hostname: hostname ?? `site${counter}.example.com` });
 }
@@ -33,7 +40,14 @@ export async function addMember(
   const now = nowIso();
   await db
     .insertInto('member')
-    .values({ id: newEntityId(), domain_id: domain.id, user_id: user.id, role, def_time: now, mod_time: now })
+    .values({
+      id: newEntityId(),
+      domain_id: domain.id,
+      user_id: user.id,
+      role,
+      def_time: now,
+      mod_time: now,
+    })
     .execute();
 }
 
@@ -60,7 +74,11 @@ export async function makeOauthClient(
 }
 
 /** A `pa_` access key for `domain`. */
-export async function makeAccessKey(db: Kysely<MetaDatabase>, user: User, domain: Domain): Promise<string> {
+export async function makeAccessKey(
+  db: Kysely<MetaDatabase>,
+  user: User,
+  domain: Domain,
+): Promise<string> {
   const { secret } = await createClient(db, {
     userId: user.id,
     domainId: domain.id,
@@ -77,6 +95,7 @@ export async function tokenFor(app: App, client: OauthClient): Promise<string> {
     url: '/api/v1/token',
     payload: { client_id: client.clientId, client_secret: client.secret },
   });
-  if (response.statusCode !== 200) throw new Error(`token: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 200)
+    throw new Error(`token: ${response.statusCode} ${response.body}`);
   return (response.json() as { access_token: string }).access_token;
 }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { authorize, authorizeAccount, type AccountAction, type DomainAction } from '../../src/manage/authorize.ts';
+import {
+  authorize,
+  authorizeAccount,
+  type AccountAction,
+  type DomainAction,
+} from '../../src/manage/authorize.ts';
 import { newEntityId } from '../../src/manage/secrets.ts';
 import { principalOf } from '../../src/server/auth.ts';
 import { nowIso } from '../../src/store/meta/time.ts';
@@ -73,7 +78,10 @@ beforeAll(async () => {
     );
     app.get(
       '/api/v1/probe-account/:action',
-      { config: { auth: 'client-or-link' }, schema: { params: Type.Object({ action: Type.String() }) } },
+      {
+        config: { auth: 'client-or-link' },
+        schema: { params: Type.Object({ action: Type.String() }) },
+      },
       async (request) => {
         authorizeAccount(principalOf(request), request.params.action as AccountAction);
         return {};
@@ -89,8 +97,11 @@ beforeAll(async () => {
   otherDomain = await makeDomain(db, stranger);
   await addMember(db, domain, admin, 'admin');
   await addMember(db, domain, viewer, 'viewer');
-  const token = async (user: typeof owner, d: Domain | null, scopes?: Parameters<typeof makeOauthClient>[3]) =>
-    tokenFor(world.app, await makeOauthClient(db, user, d, scopes));
+  const token = async (
+    user: typeof owner,
+    d: Domain | null,
+    scopes?: Parameters<typeof makeOauthClient>[3],
+  ) => tokenFor(world.app, await makeOauthClient(db, user, d, scopes));
   bearer.owner = await token(owner, null);
   bearer.admin = await token(admin, null);
   bearer.viewer = await token(viewer, null);
@@ -235,16 +246,27 @@ describe('GET /api/v1/domain', () => {
         'user_role',
       ].sort(),
     );
-    expect(d).toMatchObject({ public: false, group_by_title: false, timezone: null, new_owner: null });
-    expect((d as unknown as { identification_code: string }).identification_code).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(d).toMatchObject({
+      public: false,
+      group_by_title: false,
+      timezone: null,
+      new_owner: null,
+    });
+    expect((d as unknown as { identification_code: string }).identification_code).toMatch(
+      /^[A-Za-z0-9]{32}$/,
+    );
   });
 
   it('gives an access link exactly its domain', async () => {
-    const res = await world.app.inject({ method: 'GET', url: '/api/v1/domain', query: { access: linkCode } });
+    const res = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/domain',
+      query: { access: linkCode },
+    });
     expect(res.statusCode).toBe(200);
-    expect((res.json() as { id: string; user_role: string }[]).map((d) => [d.id, d.user_role])).toEqual([
-      [domain.id, ''],
-    ]);
+    expect(
+      (res.json() as { id: string; user_role: string }[]).map((d) => [d.id, d.user_role]),
+    ).toEqual([[domain.id, '']]);
   });
 
   it('refuses access keys', async () => {

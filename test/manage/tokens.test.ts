@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Domain, User } from '../../src/store/meta/schema.ts';
 import { sha256Hex } from '../../src/manage/secrets.ts';
-import { makeAccessKey, makeDomain, makeOauthClient, makeUser, tokenFor, type OauthClient } from '../helpers/accounts.ts';
+import {
+  makeAccessKey,
+  makeDomain,
+  makeOauthClient,
+  makeUser,
+  tokenFor,
+  type OauthClient,
+} from '../helpers/accounts.ts';
 import { createTestWorld, type TestWorld } from '../helpers/stores.ts';
 
 let world: TestWorld;
@@ -18,7 +25,11 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const listDomains = (bearer: string) =>
-  world.app.inject({ method: 'GET', url: '/api/v1/domain', headers: { authorization: `Bearer ${bearer}` } });
+  world.app.inject({
+    method: 'GET',
+    url: '/api/v1/domain',
+    headers: { authorization: `Bearer ${bearer}` },
+  });
 
 const requestToken = (client_id: string, client_secret: string) =>
   world.app.inject({ method: 'POST', url: '/api/v1/token', payload: { client_id, client_secret } });
@@ -102,8 +113,17 @@ describe('POST /api/v1/token', () => {
     const key = await makeAccessKey(world.meta.db, user, domain);
     expect(key).toMatch(/^pa_[A-Za-z0-9]{45}$/);
     expect((await listDomains(key)).statusCode).toBe(403);
-    const row = await world.meta.db.selectFrom('client').selectAll().where('key_hash', '=', sha256Hex(key)).executeTakeFirst();
-    expect(row).toMatchObject({ type: 'token', scope_statistics: '', scope_domains: '', client_id: null });
+    const row = await world.meta.db
+      .selectFrom('client')
+      .selectAll()
+      .where('key_hash', '=', sha256Hex(key))
+      .executeTakeFirst();
+    expect(row).toMatchObject({
+      type: 'token',
+      scope_statistics: '',
+      scope_domains: '',
+      client_id: null,
+    });
     await world.meta.db.deleteFrom('client').where('id', '=', row!.id).execute();
     expect((await listDomains(key)).statusCode).toBe(401);
   });

@@ -15,7 +15,9 @@ afterAll(() => world.close());
 function expectEnvelope(body: string): { validation: Record<string, string>; error: string[] } {
   const parsed = JSON.parse(body) as { validation: Record<string, string>; error: string[] };
   expect(Object.keys(parsed).sort()).toEqual(
-    Object.keys(parsed).includes('context') ? ['context', 'error', 'validation'] : ['error', 'validation'],
+    Object.keys(parsed).includes('context')
+      ? ['context', 'error', 'validation']
+      : ['error', 'validation'],
   );
   expect(typeof parsed.validation).toBe('object');
   expect(Array.isArray(parsed.error)).toBe(true);
@@ -92,7 +94,13 @@ describe('error envelope', () => {
   });
 
   it('answers a missing or malformed Authorization header with 401', async () => {
-    for (const authorization of [undefined, 'Bearer ', 'Basic abc', 'Bearer a b', 'Bearer unknown']) {
+    for (const authorization of [
+      undefined,
+      'Bearer ',
+      'Basic abc',
+      'Bearer a b',
+      'Bearer unknown',
+    ]) {
       const res = await world.app.inject({
         method: 'GET',
         url: '/api/v1/domain',
@@ -130,7 +138,15 @@ describe('error envelope', () => {
   });
 
   it('never answers 500 to random garbage bodies', async () => {
-    const garbage = ['null', '"string"', '123', 'true', '{"client_id":{"$gt":""},"client_secret":[]}', '\u0000\u0001', '{"a":' + '['.repeat(500)];
+    const garbage = [
+      'null',
+      '"string"',
+      '123',
+      'true',
+      '{"client_id":{"$gt":""},"client_secret":[]}',
+      '\u0000\u0001',
+      '{"a":' + '['.repeat(500),
+    ];
     for (const payload of garbage) {
       const res = await world.app.inject({
         method: 'POST',
@@ -157,7 +173,9 @@ describe('operability', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/token', '/api/v1/domain', '/healthz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/token', '/api/v1/domain', '/healthz']),
+    );
     const page = await world.app.inject({ method: 'GET', url: '/docs/api/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
@@ -167,7 +185,9 @@ describe('operability', () => {
     await world.app.inject({ method: 'GET', url: '/healthz' });
     const res = await world.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/spoor_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toMatch(
+      /spoor_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
     expect(res.body).toContain('spoor_http_request_duration_seconds_bucket');
     expect(res.body).toContain('spoor_rows_written_total');
   });

@@ -6,9 +6,9 @@
 /**
  * Query parameters bound server-side: `{name:Type}` placeholders in the SQL text. Values never
  * enter the SQL text, so they cannot inject. How each JS type binds (verified with chDB 3.4):
- * - `string`: any type the engine can parse from text: `String`, `UInt64` (use this or `bigint`
- *   for ids > 2^53), `Date` (`'YYYY-MM-DD'`), `DateTime64(3, 'UTC')` (`'YYYY-MM-DD HH:MM:SS[.mmm]'`;
- *   no `T`/`Z`).
+ * - `string`: any type the engine can parse from text: `String`, `UInt64` (use this or
+ *   `bigint` for ids > 2^53), `Date` (`'YYYY-MM-DD'`), `DateTime64(3, 'UTC')`
+ *   (`'YYYY-MM-DD HH:MM:SS[.mmm]'`; no `T`/`Z`).
  * - `number`: integers must be safe (|n| < 2^53) or the bind fails; floats bind to `Float64`.
  * - `bigint`: exact, for `UInt64`/`Int64`.
  * - `boolean`: binds to `Bool` only (not to `UInt8`: pass 0/1 there).
@@ -45,7 +45,7 @@ export interface EventStore {
    * `table` is resolved in `database`. All rows are stored or none are.
    */
   insert(table: string, rows: readonly InsertRow[]): Promise<void>;
-  /** Run a SELECT with bound parameters and return its rows (64-bit integers come back as strings). */
+  /** Run a SELECT with bound parameters and return its rows (64-bit integers as strings). */
   query<T>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Run a statement that returns no rows (DDL, ALTER, DELETE). */
   command(sql: string, params?: QueryParams): Promise<void>;
