@@ -1,0 +1,21 @@
+/** Serialises work per key (requests of one visitor) while different keys run concurrently. */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Run `task` once every earlier task of `key` has finished. */
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => done);
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      // Drop the entry when nobody queued behind us, so the map does not grow with every visitor.
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
