@@ -18,10 +18,15 @@ export type DomainAction =
   | 'domains:write'
   | 'domain:delete'
   | 'clients:read'
-  | 'clients:write';
+  | 'clients:write'
+  | 'invitations:read';
 
-/** Actions that address no particular domain. */
-export type AccountAction = 'domain:list' | 'domain:create';
+/**
+ * Actions that address no particular domain: listing and creating domains, testing a regex,
+ * and a user's own invitations (listing them; accepting or declining one).
+ */
+export type AccountAction =
+  'domain:list' | 'domain:create' | 'regex:test' | 'invitation:list' | 'invitation:respond';
 
 interface Rule {
   /** Which principals may try: access keys only ingest, access links only read statistics. */
@@ -54,6 +59,8 @@ const RULES: Record<DomainAction, Rule> = {
   'domain:delete': { ...manage((s) => s.domains === 'w', ['Owner']), userClientOnly: true },
   'clients:read': { ...manage(readsDomains, MANAGERS), userClientOnly: true },
   'clients:write': { ...manage((s) => s.domains === 'w', MANAGERS), userClientOnly: true },
+  // Pending invitations are part of managing members, not of what viewers see.
+  'invitations:read': manage(readsDomains, MANAGERS),
 };
 
 function ingest(scope: (s: Scopes) => boolean): Rule {
@@ -78,11 +85,7 @@ export async function authorize(
   domainId: string,
 ): Promise<DomainAccess> {
   const rule = RULES[action];
-  if (principal.kind === 'access_link') {
-    if (!rule.accessLink) throw new ForbiddenError('an access link only grants reading statistics');
-  } else {
-    checkClient(principal, rule);
-  }
+  checkPrincipal(principal, rule);
   const domain = await db
     .selectFrom('domain')
     .selectAll()
@@ -98,6 +101,23 @@ export async function authorize(
   return { domain, role };
 }
 
+/**
+ * Check `action` on an object that belongs to a domain (a link, member, goal …), in the order of
+ * decision 5: credential kind and scope (403), then the object (404 when `object` is undefined),
+ * then the object's domain (403 without access or role).
+ */
+export async function authorizeObject<T extends { domain_id: string }>(
+  db: Kysely<MetaDatabase>,
+  principal: Principal,
+  action: DomainAction,
+  object: T | undefined,
+  what: string,
+): Promise<DomainAccess & { object: T }> {
+  checkPrincipal(principal, RULES[action]);
+  if (!object) throw new NotFoundError(what);
+  return { ...(await authorize(db, principal, action, object.domain_id)), object };
+}
+
 /** Check an action that addresses no domain (listing, creating domains). */
 export function authorizeAccount(principal: Principal, action: AccountAction): void {
   if (principal.kind === 'access_link') {
@@ -109,9 +129,25 @@ export function authorizeAccount(principal: Principal, action: AccountAction): v
     if (principal.scopes.statistics === 'r' || readsDomains(principal.scopes)) return;
     throw new ForbiddenError('the client needs the statistics or domains scope');
   }
+  if (action === 'regex:test') {
+    if (readsDomains(principal.scopes)) return;
+    throw new ForbiddenError('the client needs scope_domains "r" or "w"');
+  }
   if (principal.domainId !== null) throw new ForbiddenError('this needs a user client');
+  if (action === 'invitation:list') {
+    if (readsDomains(principal.scopes)) return;
+    throw new ForbiddenError('the client needs scope_domains "r" or "w"');
+  }
   if (principal.scopes.domains !== 'w')
     throw new ForbiddenError('the client needs scope_domains "w"');
+}
+
+function checkPrincipal(principal: Principal, rule: Rule): void {
+  if (principal.kind === 'access_link') {
+    if (!rule.accessLink) throw new ForbiddenError('an access link only grants reading statistics');
+  } else {
+    checkClient(principal, rule);
+  }
 }
 
 function checkClient(principal: ClientPrincipal, rule: Rule): void {

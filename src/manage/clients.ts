@@ -1,6 +1,6 @@
 /** API clients: oauth clients (id + secret) and write-only access keys (`pa_…`). */
 import type { Kysely } from 'kysely';
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Client, ClientType, MetaDatabase } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import type { Scopes } from './principal.ts';
@@ -12,6 +12,7 @@ import {
   newEntityId,
   sha256Hex,
 } from './secrets.ts';
+import { checkDescription } from './validate.ts';
 
 /** Allowed values per scope field (API.md §2.4). */
 export const SCOPE_VALUES: Record<keyof Scopes, readonly string[]> = {
@@ -114,8 +115,8 @@ export async function createClient(
     scopes.domains = '';
     if (input.domainId === null) validation.domain_id = 'an access key belongs to one domain';
   }
-  const description = (input.description ?? '').trim();
-  if (description.length > 255) validation.description = 'at most 255 characters';
+  const description = checkDescription(input.description ?? '');
+  if (!description.ok) validation.description = description.message;
   if (Object.keys(validation).length > 0) throw new ValidationError(validation);
 
   const now = nowIso();
@@ -128,7 +129,7 @@ export async function createClient(
     client_id: input.type === 'oauth' ? newClientId() : null,
     secret_hash: input.type === 'oauth' ? await hashSecret(secret) : null,
     key_hash: input.type === 'token' ? sha256Hex(secret) : null,
-    description,
+    description: description.ok ? description.value : '',
     scope_hit: scopes.hit,
     scope_event: scopes.event,
     scope_session: scopes.session,
@@ -139,4 +140,63 @@ export async function createClient(
   };
   await db.insertInto('client').values(client).execute();
   return { client, secret };
+}
+
+/** `type` of a new client: `"oauth"` (default, also for "" or absent) or `"token"` (access key). */
+export function checkClientType(raw: string | undefined): ClientType {
+  if (raw === undefined || raw === '' || raw === 'oauth') return 'oauth';
+  if (raw === 'token') return 'token';
+  throw new ValidationError({ type: 'must be "oauth" or "token"' });
+}
+
+/** The domain's clients (oauth clients and access keys), oldest first, without secrets. */
+export async function listDomainClients(
+  db: Kysely<MetaDatabase>,
+  domainId: string,
+): Promise<ClientJson[]> {
+  const clients = await db
+    .selectFrom('client')
+    .selectAll()
+    .where('domain_id', '=', domainId)
+    .orderBy('def_time')
+    .orderBy('id')
+    .execute();
+  return clients.map(toClientJson);
+}
+
+/**
+ * A domain client (or access key) by record id. User clients belong to an account, not to a
+ * domain, and are not managed through `/api/v1/client`: they are not found here.
+ */
+export async function findDomainClient(
+  db: Kysely<MetaDatabase>,
+  id: string,
+): Promise<(Client & { domain_id: string }) | undefined> {
+  const client = await db.selectFrom('client').selectAll().where('id', '=', id).executeTakeFirst();
+  return client && client.domain_id !== null
+    ? { ...client, domain_id: client.domain_id }
+    : undefined;
+}
+
+/** Change a client's description (the only mutable field); the answer carries no secret. */
+export async function updateClientDescription(
+  db: Kysely<MetaDatabase>,
+  client: Client,
+  raw: string | undefined,
+): Promise<ClientJson> {
+  const description = checkDescription(raw ?? '');
+  if (!description.ok) throw new ValidationError({ description: description.message });
+  const updated: Client = { ...client, description: description.value, mod_time: nowIso() };
+  await db
+    .updateTable('client')
+    .set({ description: updated.description, mod_time: updated.mod_time })
+    .where('id', '=', client.id)
+    .execute();
+  return toClientJson(updated);
+}
+
+/** Delete a client; the foreign-key cascade revokes its access tokens in the same statement. */
+export async function deleteClient(db: Kysely<MetaDatabase>, id: string): Promise<void> {
+  const result = await db.deleteFrom('client').where('id', '=', id).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new NotFoundError('client');
 }

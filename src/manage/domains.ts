@@ -1,10 +1,17 @@
-/** Domains (sites): creation, listing and the domain object of API.md A.2.3. */
-import type { Kysely } from 'kysely';
-import { ConflictError, ValidationError } from '../errors.ts';
-import { isUniqueViolation } from '../store/meta/errors.ts';
+/**
+ * Domains (sites): creation, listing, settings, deletion and the domain object of API.md A.2.3
+ * and A.3.
+ */
+import { sql, type Kysely } from 'kysely';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { deleteDomainEvents } from '../store/clickhouse/delete-domain.ts';
+import type { EventStore } from '../store/clickhouse/event-store.ts';
+import { metaChanged } from '../store/meta/changes.ts';
+import { getUniqueViolation, isUniqueViolation } from '../store/meta/errors.ts';
 import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import type { DomainRole, Principal } from './principal.ts';
+import { rescheduleReports } from './reports.ts';
 import { newEntityId, newIdentificationCode, randomAlphanumeric } from './secrets.ts';
 import { checkHostname, checkSubdomain, checkTimezone } from './validate.ts';
 
@@ -63,10 +70,7 @@ export async function createDomain(
 ): Promise<Domain> {
   const hostname = checkHostname(input.hostname);
   const timezone = checkTimezone(input.timezone);
-  const subdomain =
-    input.subdomain === undefined || input.subdomain === ''
-      ? undefined
-      : checkSubdomain(input.subdomain);
+  const subdomain = input.subdomain === undefined ? undefined : checkSubdomain(input.subdomain);
   const validation: Record<string, string> = {};
   if (!hostname.ok) validation.hostname = hostname.message;
   if (!timezone.ok) validation.timezone = timezone.message;
@@ -106,6 +110,7 @@ export async function createDomain(
     if (clash) throw new ConflictError('subdomain', 'the subdomain is already taken');
     throw new ConflictError('hostname', 'you already have a domain with this host name');
   }
+  metaChanged(domain.id);
   return domain;
 }
 
@@ -162,4 +167,95 @@ export async function listDomainsFor(
     ),
   ];
   return list.sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+}
+
+/**
+ * Delete a domain with everything it owns: its page views, sessions and events in the event
+ * store, and (by cascade) its clients, tokens, access links, members, invitations, alternative
+ * domains, reports and goals. The statistics go first, so a failure there leaves the domain in
+ * place for a retry; a second pass after the metadata is gone removes rows that arrived in
+ * between (it only probes when there are none).
+ */
+export async function deleteDomain(
+  db: Kysely<MetaDatabase>,
+  events: EventStore,
+  domainId: string,
+): Promise<void> {
+  await deleteDomainEvents(events, domainId);
+  const result = await db.deleteFrom('domain').where('id', '=', domainId).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new NotFoundError('domain');
+  metaChanged(domainId);
+  await deleteDomainEvents(events, domainId);
+}
+
+/** Give the domain a new identification code; the old one stops working at once. */
+export async function resetIdentificationCode(
+  db: Kysely<MetaDatabase>,
+  domainId: string,
+): Promise<string> {
+  const code = newIdentificationCode();
+  await db
+    .updateTable('domain')
+    .set({ identification_code: code, mod_time: nowIso() })
+    .where('id', '=', domainId)
+    .execute();
+  metaChanged(domainId);
+  return code;
+}
+
+/** Change the dashboard subdomain: 400 when invalid, 409 when another domain has it. */
+export async function setSubdomain(
+  db: Kysely<MetaDatabase>,
+  domainId: string,
+  raw: string | undefined,
+): Promise<void> {
+  const subdomain = checkSubdomain(raw ?? '');
+  if (!subdomain.ok) throw new ValidationError({ subdomain: subdomain.message });
+  try {
+    await db
+      .updateTable('domain')
+      .set({ subdomain: subdomain.value, mod_time: nowIso() })
+      .where('id', '=', domainId)
+      .execute();
+  } catch (err) {
+    if (getUniqueViolation(err)?.columns.includes('subdomain')) {
+      throw new ConflictError('subdomain', 'the subdomain is already taken');
+    }
+    throw err;
+  }
+}
+
+/** Flip one of the domain's boolean settings (`public`, `group_by_title`) in one statement. */
+export async function toggleDomainFlag(
+  db: Kysely<MetaDatabase>,
+  domainId: string,
+  flag: 'public' | 'group_by_title',
+): Promise<void> {
+  await db
+    .updateTable('domain')
+    .set({ [flag]: sql<number>`1 - ${sql.ref(flag)}`, mod_time: nowIso() })
+    .where('id', '=', domainId)
+    .execute();
+}
+
+/**
+ * Change the domain's time zone (empty or null = UTC). Statistics are bucketed at query time, so
+ * only the e-mail reports' next sending time (07:00 local) has to follow.
+ */
+export async function setTimezone(
+  db: Kysely<MetaDatabase>,
+  domainId: string,
+  raw: string | null,
+): Promise<void> {
+  const timezone = checkTimezone(raw);
+  if (!timezone.ok) throw new ValidationError({ timezone: timezone.message });
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('domain')
+      .set({ timezone: timezone.value, mod_time: nowIso() })
+      .where('id', '=', domainId)
+      .execute();
+    await rescheduleReports(trx, domainId, timezone.value);
+  });
+  metaChanged(domainId);
 }

@@ -11,3 +11,11 @@ import { setSettingIfAbsent } from '../store/meta/settings.ts';
 export function ensureVisitorSecret(db: Kysely<MetaDatabase>): Promise<string> {
   return setSettingIfAbsent(db, 'visitor_secret', randomBytes(32).toString('hex'));
 }
+
+/**
+ * The secret the one-click unsubscribe tokens of e-mail reports are derived from (an HMAC of the
+ * report id), generated on first use like the visitor secret.
+ */
+export function ensureReportSecret(db: Kysely<MetaDatabase>): Promise<string> {
+  return setSettingIfAbsent(db, 'report_secret', randomBytes(32).toString('hex'));
+}

@@ -51,3 +51,8 @@ export async function findUserByEmail(
     .where('email', '=', email.trim().toLowerCase())
     .executeTakeFirst();
 }
+
+/** The user with this id; throws if it is gone (callers hold a principal that names it). */
+export function getUser(db: Kysely<MetaDatabase>, id: string): Promise<User> {
+  return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}

@@ -17,6 +17,25 @@ export function checkEmail(raw: string): Checked<string> {
   return ok(email);
 }
 
+/** A free-text description (clients, access links): trimmed, at most 255 characters. */
+export function checkDescription(raw: string): Checked<string> {
+  const description = raw.trim();
+  if (description.length > 255) return fail('the description must be at most 255 characters long');
+  return ok(description);
+}
+
+/** A list of e-mail addresses (invitations, reports): at least one, each valid, duplicates dropped. */
+export function checkEmails(raw: readonly string[]): Checked<string[]> {
+  if (raw.length === 0) return fail('at least one e-mail address is required');
+  const emails: string[] = [];
+  for (const entry of raw) {
+    const email = checkEmail(entry);
+    if (!email.ok) return fail(`"${entry}" is not a valid e-mail address`);
+    if (!emails.includes(email.value)) emails.push(email.value);
+  }
+  return ok(emails);
+}
+
 /** A password for a dashboard account. */
 export function checkPassword(raw: string): Checked<string> {
   if (raw.length < 8) return fail('the password must be at least 8 characters long');
@@ -44,7 +63,7 @@ export function checkHostname(raw: string, { wildcard = false } = {}): Checked<s
   } catch {
     return fail('a valid host name is required');
   }
-  const labels = (ascii.startsWith('*.') ? ascii.slice(2) : ascii).split('.');
+  const labels = (wildcard && ascii.startsWith('*.') ? ascii.slice(2) : ascii).split('.');
   if (ascii.length > 253 || !labels.every((label) => LABEL.test(label))) {
     return fail('a valid host name is required');
   }

@@ -167,3 +167,7 @@ export type DomainUpdate = Updateable<DomainTable>;
 export type Member = Selectable<MemberTable>;
 export type Client = Selectable<ClientTable>;
 export type AccessLink = Selectable<AccessLinkTable>;
+export type Invitation = Selectable<InvitationTable>;
+export type AlternativeDomain = Selectable<AlternativeDomainTable>;
+export type EmailReport = Selectable<EmailReportTable>;
+export type Goal = Selectable<GoalTable>;
