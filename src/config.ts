@@ -33,6 +33,22 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per minute per client/IP on `POST /api/v1/token`. */
   tokenRateLimit: number;
+  /** Most elements in one `/batch` request (more → 413). */
+  batchLimit: number;
+  /** Group commit: write pending rows at the latest this long after the first arrived… */
+  flushIntervalMs: number;
+  /** …or as soon as this many rows are pending. */
+  flushRows: number;
+  /** Live sessions kept in memory before the least recently used is evicted. */
+  sessionCacheSize: number;
+  /** Drop requests with `DNT: 1` / `dnt: "1"` (decision 4). */
+  honourDnt: boolean;
+  /** Optional GeoLite2-City (or compatible) `.mmdb` for cities and regions. */
+  geoipCityPath: string | undefined;
+  /** Snippet requests per minute per visitor address and identification code. */
+  snippetRateLimit: number;
+  /** Extra path prefix the snippet routes are also served under (e.g. `/t7`), or ''. */
+  trackerPrefix: string;
   smtp: SmtpConfig | undefined;
 }
 
@@ -111,6 +127,32 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       1,
       1e6,
     ),
+    batchLimit: parseInteger('SPOOR_BATCH_LIMIT', value('SPOOR_BATCH_LIMIT'), 1000, 1, 100_000),
+    flushIntervalMs: parseInteger(
+      'SPOOR_FLUSH_INTERVAL_MS',
+      value('SPOOR_FLUSH_INTERVAL_MS'),
+      100,
+      1,
+      10_000,
+    ),
+    flushRows: parseInteger('SPOOR_FLUSH_ROWS', value('SPOOR_FLUSH_ROWS'), 5000, 1, 1_000_000),
+    sessionCacheSize: parseInteger(
+      'SPOOR_SESSION_CACHE_SIZE',
+      value('SPOOR_SESSION_CACHE_SIZE'),
+      200_000,
+      100,
+      100_000_000,
+    ),
+    honourDnt: parseBoolean('SPOOR_HONOUR_DNT', value('SPOOR_HONOUR_DNT'), true),
+    geoipCityPath: optionalPath(value('SPOOR_GEOIP_CITY')),
+    snippetRateLimit: parseInteger(
+      'SPOOR_SNIPPET_RATE_LIMIT',
+      value('SPOOR_SNIPPET_RATE_LIMIT'),
+      120,
+      1,
+      1_000_000,
+    ),
+    trackerPrefix: parsePrefix(value('SPOOR_TRACKER_PREFIX')),
     smtp: parseSmtp(value),
   };
 }
@@ -164,6 +206,18 @@ function optionalUrl(
   protocols: string[],
 ): string | undefined {
   return raw === undefined ? undefined : parseUrl(name, raw, protocols);
+}
+
+function parsePrefix(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  if (!/^(\/[A-Za-z0-9_-]+)+$/.test(raw) || raw === '/api') {
+    throw new ConfigError('SPOOR_TRACKER_PREFIX', `must be a path like /t7 (got "${raw}")`);
+  }
+  return raw;
+}
+
+function optionalPath(raw: string | undefined): string | undefined {
+  return raw === undefined ? undefined : path.resolve(raw);
 }
 
 function parseProxies(raw: string | undefined): string[] {

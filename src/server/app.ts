@@ -18,21 +18,37 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { EventStore } from '../store/clickhouse/event-store.ts';
 import type { MetaStore } from '../store/meta/db.ts';
+import { registerAlternativeDomainRoutes } from '../api/alternative-domains.ts';
+import { registerClientRoutes } from '../api/clients.ts';
 import { registerDomainRoutes } from '../api/domains.ts';
+import { registerGoalRoutes } from '../api/goals.ts';
+import { registerInvitationRoutes } from '../api/invitations.ts';
+import { registerLinkRoutes } from '../api/links.ts';
+import { registerMemberRoutes } from '../api/members.ts';
+import { registerReportRoutes } from '../api/reports.ts';
 import { registerHealthRoutes } from '../api/health.ts';
+import { registerIngestRoutes } from '../api/ingest.ts';
+import { registerSnippetRoutes } from '../api/snippet.ts';
 import { registerTokenRoutes } from '../api/token.ts';
 import { installAuth } from './auth.ts';
-import { installErrorEnvelope } from './error-envelope.ts';
+import { installErrorEnvelope, installTextPlainJson } from './error-envelope.ts';
+import { createIngestServices, type IngestServices } from './ingest-services.ts';
 import { createMetrics, installMetrics, type Metrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { validatorCompiler } from './validation.ts';
 
-/** What the routes need: configuration and open stores. */
-export interface AppDeps {
+/** What the app is built from: configuration and open stores. */
+export interface AppOptions {
   config: Config;
   meta: MetaStore;
   events: EventStore;
   metrics?: Metrics;
+}
+
+/** What the routes get. */
+export interface AppDeps extends AppOptions {
+  metrics: Metrics;
+  ingest: IngestServices;
 }
 
 /** The app with TypeBox schemas typing each route's request. */
@@ -45,9 +61,14 @@ export type App = FastifyInstance<
 >;
 
 /** Build the HTTP app (not listening yet). */
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const { config } = deps;
-  const metrics = deps.metrics ?? createMetrics();
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const metrics = options.metrics ?? createMetrics();
+  const deps: AppDeps = {
+    ...options,
+    metrics,
+    ingest: await createIngestServices(config, options, metrics),
+  };
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -74,6 +95,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorEnvelope(app);
+  installTextPlainJson(app);
+  // Runs after the server stopped accepting and in-flight requests finished: flush their rows.
+  app.addHook('onClose', () => deps.ingest.close());
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
@@ -100,5 +124,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerHealthRoutes(app, deps);
   await registerTokenRoutes(app, deps);
   await registerDomainRoutes(app, deps);
+  await registerLinkRoutes(app, deps);
+  await registerMemberRoutes(app, deps);
+  await registerInvitationRoutes(app, deps);
+  await registerAlternativeDomainRoutes(app, deps);
+  await registerClientRoutes(app, deps);
+  await registerReportRoutes(app, deps);
+  await registerGoalRoutes(app, deps);
+  await registerIngestRoutes(app, deps);
+  await registerSnippetRoutes(app, deps);
   return app;
 }

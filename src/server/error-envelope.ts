@@ -69,3 +69,18 @@ export function installErrorEnvelope(app: FastifyInstance): void {
     return reply.code(500).send(envelope('internal server error'));
   });
 }
+
+/**
+ * Parse `text/plain` bodies as JSON: browsers sending with `navigator.sendBeacon` cannot set a
+ * JSON content type (API.md §1.2).
+ */
+export function installTextPlainJson(app: FastifyInstance): void {
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(new AppError(400, 'the request body is not valid JSON'), undefined);
+    }
+  });
+}

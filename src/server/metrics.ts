@@ -12,6 +12,8 @@ export interface Metrics {
   rowsWritten: Counter<'table'>;
   /** Rows per INSERT, by table. */
   batchSize: Histogram<'table'>;
+  /** Ingestion requests accepted but not recorded, by reason (dnt, bot, spam, …). */
+  dropped: Counter<'reason'>;
 }
 
 /** Create the registry with process metrics and the store counters. */
@@ -31,6 +33,12 @@ export function createMetrics(): Metrics {
       help: 'Rows per INSERT into the event store',
       labelNames: ['table'],
       buckets: [1, 5, 10, 50, 100, 500, 1000, 5000, 10000],
+      registers: [registry],
+    }),
+    dropped: new Counter({
+      name: 'spoor_ingest_dropped_total',
+      help: 'Ingestion requests accepted but not recorded, by reason',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };
