@@ -18,10 +18,19 @@ export class AppError extends Error {
 
 /** 400: one or more fields are invalid; keys are request field names (`[i].field` in batches). */
 export class ValidationError extends AppError {
-  constructor(validation: Record<string, string>, message = 'the request is invalid') {
+  constructor(validation: Record<string, string>, message = summarise(validation)) {
     super(400, message, validation);
     this.name = 'ValidationError';
   }
+}
+
+// SDKs show only `error[0]`, so the general message names the first problem.
+function summarise(validation: Record<string, string>): string {
+  const entries = Object.entries(validation);
+  if (entries.length === 0) return 'the request is invalid';
+  const [field, problem] = entries[0]!;
+  const more = entries.length > 1 ? ` (and ${entries.length - 1} more)` : '';
+  return `invalid ${field}: ${problem}${more}`;
 }
 
 /** 401: missing, unknown or expired credential. */

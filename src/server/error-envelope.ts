@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, UnavailableError } from '../errors.ts';
+import { AppError, UnavailableError, ValidationError } from '../errors.ts';
 import { validationMap } from './validation.ts';
 
 export interface ErrorEnvelope {
@@ -56,9 +56,8 @@ export function installErrorEnvelope(app: FastifyInstance): void {
       return reply.code(err.status).send(envelope(err.message, err.validation, err.context));
     }
     if (err.validation) {
-      return reply
-        .code(400)
-        .send(envelope('the request is invalid', validationMap(err.validation)));
+      const { message, validation } = new ValidationError(validationMap(err.validation));
+      return reply.code(400).send(envelope(message, validation));
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
