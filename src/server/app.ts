@@ -29,6 +29,7 @@ import { registerReportRoutes } from '../api/reports.ts';
 import { registerHealthRoutes } from '../api/health.ts';
 import { registerIngestRoutes } from '../api/ingest.ts';
 import { registerSnippetRoutes } from '../api/snippet.ts';
+import { registerStatisticsRoutes } from '../api/statistics.ts';
 import { registerTokenRoutes } from '../api/token.ts';
 import { installAuth } from './auth.ts';
 import { installErrorEnvelope, installTextPlainJson } from './error-envelope.ts';
@@ -133,5 +134,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerGoalRoutes(app, deps);
   await registerIngestRoutes(app, deps);
   await registerSnippetRoutes(app, deps);
+  await registerStatisticsRoutes(app, deps);
   return app;
 }

@@ -51,7 +51,6 @@ describe('pirsch-sdk 2.9.1 ingestion', () => {
     ).toBeUndefined();
     expect(
       await oauth.session({
-        url: 'https://sdk-ingest.example.com/sdk',
         ip: '198.51.100.10',
         user_agent: FIREFOX,
       }),
@@ -93,7 +92,6 @@ describe('pirsch-sdk 2.9.1 ingestion', () => {
     expect(
       await keyed.batchSessions([
         {
-          url: 'https://sdk-ingest.example.com/batch-2',
           ip: '198.51.100.11',
           user_agent: FIREFOX,
           time: at(base, 10),

@@ -1,0 +1,69 @@
+/**
+ * What a statistic is: a path under `/api/v1/`, how its filter is parsed, and a function that
+ * turns the filter into a response. Each family module exports a list of these; the API
+ * registers them all the same way.
+ */
+import type { Kysely } from 'kysely';
+import type { TSchema } from 'typebox';
+import { ValidationError } from '../errors.ts';
+import type { EventStore, QueryParams } from '../store/clickhouse/event-store.ts';
+import { EventStoreError } from '../store/clickhouse/event-store.ts';
+import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
+import type { Filter } from './filter.ts';
+import { sqlContext, type SqlContext } from './sql.ts';
+
+/** What a statistic gets to compute its answer. */
+export interface StatisticInput {
+  filter: Filter;
+  domain: Domain;
+  events: EventStore;
+  meta: Kysely<MetaDatabase>;
+  nowMs: number;
+}
+
+export interface Statistic {
+  /** Path below `/api/v1/`, e.g. `statistics/total`. */
+  path: string;
+  summary: string;
+  /** `from`/`to` required (default true). */
+  requirePeriod?: boolean;
+  /** Response fields `sort` may name (empty: no sorting). */
+  sortFields?: readonly string[];
+  /** Response schema for the OpenAPI document (optional). */
+  response?: TSchema;
+  compute(input: StatisticInput): Promise<unknown>;
+}
+
+/** A fresh SQL context for one query of a statistic. */
+export const contextFor = (input: StatisticInput): SqlContext =>
+  sqlContext(input.events.database, input.filter);
+
+/**
+ * Run a statistics query. An invalid regular expression in `pattern` (ClickHouse can only tell
+ * when it compiles it) is the client's error: 400, not 500.
+ */
+export async function runQuery<T>(
+  events: EventStore,
+  sql: string,
+  params: QueryParams,
+): Promise<T[]> {
+  try {
+    return await events.query<T>(sql, params);
+  } catch (err) {
+    if (err instanceof EventStoreError && err.code === 427) {
+      throw new ValidationError({ pattern: 'not a valid RE2 regular expression' });
+    }
+    throw err;
+  }
+}
+
+/** A count or sum from the engine (64-bit values arrive as text) as a JS number. */
+export const num = (value: unknown): number =>
+  value === null || value === undefined ? 0 : Number(value);
+
+/** A ratio with a zero denominator counted as 1 (SEMANTICS §6.5). */
+export const ratio = (part: number, whole: number): number => part / (whole === 0 ? 1 : whole);
+
+/** Half away from zero to whole seconds (decision 17). */
+export const roundSeconds = (value: number): number =>
+  Math.sign(value) * Math.round(Math.abs(value));
