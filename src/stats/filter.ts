@@ -233,8 +233,14 @@ export function parseFilter(query: RawQuery, options: FilterOptions): Filter {
     period: period!,
     scale: scaleRaw as Scale,
     path,
-    // Path wins over pattern when both are set.
-    pattern: path.length > 0 ? [] : conditions('pattern'),
+    // Path wins over pattern when both are set. Only `!` negates a pattern: `^` and `~` are
+    // regular-expression syntax there.
+    pattern:
+      path.length > 0
+        ? []
+        : values(query, 'pattern').map((v): Condition =>
+            v.startsWith('!') ? { op: 'neq', value: v.slice(1) } : { op: 'eq', value: v },
+          ),
     entryPath: conditions('entry_path'),
     exitPath: conditions('exit_path'),
     event: conditions('event'),

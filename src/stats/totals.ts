@@ -35,7 +35,8 @@ export interface Figures {
   custom_metric_total: number;
 }
 
-interface RawFigures {
+/** A row of `figuresSql` as the engine returns it. */
+export interface RawFigures {
   bucket: string;
   visitors: string;
   sessions: string;
@@ -84,7 +85,7 @@ export function figuresSql(
 }
 
 /** Turn a raw row into the API figures. */
-function toFigures(raw: RawFigures | undefined, totalVisitorsOfPeriod: number): Figures {
+export function toFigures(raw: RawFigures | undefined, totalVisitorsOfPeriod: number): Figures {
   const visitors = num(raw?.visitors);
   const sessions = num(raw?.sessions);
   const bounces = num(raw?.bounces);
