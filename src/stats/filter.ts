@@ -36,6 +36,10 @@ export interface Filter {
   event: Condition[];
   eventMetaKey: Condition[];
   meta: { key: string; conditions: Condition[] }[];
+  /** The tag key `/statistics/tag/details` breaks down (`tag`), or ''. */
+  tag: string;
+  /** `tag_<key>` filters on page-view tags (B.3). */
+  tags: { key: string; conditions: Condition[] }[];
   attributes: AttributeFilter[];
   /** Rows of ranked lists (1–100). */
   limit: number;
@@ -73,6 +77,8 @@ export const ATTRIBUTE_PARAMETERS: Record<string, string> = {
 };
 
 const SCALES: readonly Scale[] = ['day', 'week', 'month', 'year'];
+const NUMERIC_FIELDS =
+  /^(visitors|views|sessions|bounces|count|entries|exits|cr|hour)$|_rate$|^relative_|^average_|^platform_/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Options a statistic passes when its filter is parsed. */
@@ -206,17 +212,27 @@ export function parseFilter(query: RawQuery, options: FilterOptions): Filter {
           ? 'this statistic cannot be sorted'
           : `must be one of ${options.sortFields.join(', ')}`;
     } else {
-      sort = { field: sortRaw, direction: (directionRaw as 'asc' | 'desc' | undefined) ?? 'desc' };
+      // Counts and rates sort high to low by default, names and paths alphabetically.
+      const fallback = NUMERIC_FIELDS.test(sortRaw) ? 'desc' : 'asc';
+      sort = {
+        field: sortRaw,
+        direction: (directionRaw as 'asc' | 'desc' | undefined) ?? fallback,
+      };
     }
   }
 
   const conditions = (name: string) => values(query, name).map(parseCondition);
   const meta: Filter['meta'] = [];
+  const tags: Filter['tags'] = [];
   const attributes: AttributeFilter[] = [];
   for (const name of Object.keys(query)) {
     if (name.startsWith('meta_') && name.length > 5) {
       const list = conditions(name);
       if (list.length > 0) meta.push({ key: name.slice(5), conditions: list });
+    }
+    if (name.startsWith('tag_') && name.length > 4) {
+      const list = conditions(name);
+      if (list.length > 0) tags.push({ key: name.slice(4), conditions: list });
     }
   }
   for (const [parameter, column] of Object.entries(ATTRIBUTE_PARAMETERS)) {
@@ -246,6 +262,8 @@ export function parseFilter(query: RawQuery, options: FilterOptions): Filter {
     event: conditions('event'),
     eventMetaKey: conditions('event_meta_key'),
     meta,
+    tag: first(query, 'tag') ?? '',
+    tags,
     attributes,
     limit,
     includeAvgTimeOnPage: include === 'true' || include === '1',
