@@ -15,10 +15,8 @@
  *   sessions of the period (SEMANTICS §7.5 "Later", decision 1; API.md A.2.15).
  */
 import { Type } from 'typebox';
-import { SESSION_MAX_MS } from '../ingest/session.ts';
 import { hasEventFilter, hasPageFilter } from './filter.ts';
 import {
-  attributeConditions,
   collapsedSessions,
   domainParam,
   eventConditions,
@@ -27,6 +25,8 @@ import {
   requestWindow,
   rowsSource,
   searchCondition,
+  timeOnPageRows,
+  withLookahead,
   totalViews,
   totalVisitors,
   within,
@@ -104,53 +104,17 @@ const all = (conditions: readonly string[]): string =>
   conditions.length === 0 ? '1' : conditions.join(' AND ');
 
 /**
- * The window stretched by the longest session (24 h) at its end: where the page view that ends
- * a page view of the window may lie (time on page looks past the window's end).
- */
-function lookahead(window: Window): Window {
-  return { from: window.from, to: `${window.to} + INTERVAL ${SESSION_MAX_MS / 1000} SECOND` };
-}
-
-/**
  * Average time on page per path (and title), over the page views of the window that pass the
  * filters (attributes, path/pattern, entry/exit): `SELECT t_path, t_title, t_average`. Time on
  * page = next page view's time − this page view's time in the same session, in whole seconds as
  * ingestion measures it (events and keep-alives are not page views, so they do not count; a
  * session's last page has none); the average is over the non-zero values (decision 17), left
  * unrounded. The next page view may be of any path and host, and may lie after the window's end.
- * Same definition as `averageTimeOnPageByPath` in series.ts, which has no title grouping.
  */
 function timeOnPageSql(ctx: SqlContext, window: Window, withTitle: boolean): string {
-  // Attributes copied from the session are the same on all its page views and narrow the scan;
-  // the host name is per page view, so it only selects measured views (below).
-  const source = [
-    rowsSource(ctx, 'page_view', lookahead(window), { page: false, attributes: false }),
-    ...attributeConditions(ctx, 'v', ['hostname']),
-  ].join(' AND ');
-  const hostname: SqlContext = {
-    ...ctx,
-    filter: {
-      ...ctx.filter,
-      attributes: ctx.filter.attributes.filter((a) => a.column === 'hostname'),
-    },
-  };
-  const seconds = (time: string) => `toInt64(toUnixTimestamp(${time}))`;
-  const next = `leadInFrame(v.time, 1, v.time) OVER (PARTITION BY v.visitor_id, v.session_id
-      ORDER BY v.time ASC ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
-  const views = `SELECT v.path AS path, v.title AS title, v.hostname AS hostname, v.time AS time,
-      ${seconds(next)} - ${seconds('v.time')} AS on_page
-    ${source}`;
-  // Path conditions select the measured page views only, so they apply outside.
-  const measured = [
-    within('m.time', window),
-    'm.on_page > 0',
-    ...pageConditions(ctx, 'm'),
-    ...attributeConditions(hostname, 'm'),
-  ];
-  return `SELECT m.path AS t_path, ${withTitle ? 'm.title' : "''"} AS t_title,
-      avg(m.on_page) AS t_average
-    FROM (${views}) AS m
-    WHERE ${all(measured)}
+  return `SELECT r_path AS t_path, ${withTitle ? 'r_title' : "''"} AS t_title, avg(r_top) AS t_average
+    FROM (${timeOnPageRows(ctx, window)})
+    WHERE r_top > 0
     GROUP BY t_path, t_title`;
 }
 
@@ -227,7 +191,7 @@ function sessionsWithMatch(ctx: SqlContext, window: Window): string[] {
  * it), 0 for single-page sessions.
  */
 function entryViewTimeSql(ctx: SqlContext, window: Window): string {
-  const extended = lookahead(window);
+  const extended = withLookahead(window);
   return `SELECT visitor_id, session_id,
       arraySort(groupArray(toInt64(toUnixTimestamp(time)))) AS view_times,
       if(length(view_times) >= 2, view_times[2] - view_times[1], 0) AS on_page

@@ -13,18 +13,16 @@
  * - `/statistics/growth`: current against previous period (SEMANTICS §7.9 rules).
  * - `/statistics/active`: pages, visitors and countries of the last `start` seconds.
  */
-import { SESSION_MAX_MS } from '../ingest/session.ts';
-import { addDays, hasEventFilter, hasPageFilter, localDate, type Filter } from './filter.ts';
+import { addDays, hasEventFilter, hasPageFilter, localDate } from './filter.ts';
 import {
-  attributeConditions,
   bucketSql,
   bucketsBetween,
   collapsedSessions,
-  pageConditions,
   requestWindow,
   rowsSource,
+  timeOnPageRows,
+  withLookahead,
   tzParam,
-  within,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -41,15 +39,6 @@ import { bucketFields, figuresSql, toFigures, type Figures, type RawFigures } fr
 
 // ---------------------------------------------------------------------------------------------
 // Windows
-
-/** Page views of a session lie at most this long after its first one (the 24-hour cap). */
-const SESSION_SPAN = `INTERVAL ${SESSION_MAX_MS / 1000} SECOND`;
-
-/** `window` with its end moved past every page view of the sessions active in it. */
-const extended = (window: Window): Window => ({
-  from: window.from,
-  to: `(${window.to} + ${SESSION_SPAN})`,
-});
 
 /** Local midnight of `day` (`YYYY-MM-DD`) in the domain's zone, as a UTC instant expression. */
 function localMidnight(ctx: SqlContext, day: string): string {
@@ -163,7 +152,7 @@ export function selectedSessions(ctx: SqlContext, window: Window): string {
   if (!hasPageFilter(filter) && !hasEventFilter(filter)) return sessions;
   const table = hasEventFilter(filter) ? 'event' : 'page_view';
   // The session side already applies the entry/exit filters.
-  const rows = rowsSource(ctx, table, extended(window), { entryExit: false });
+  const rows = rowsSource(ctx, table, withLookahead(window), { entryExit: false });
   return `SELECT * FROM (${sessions})
     WHERE (visitor_id, session_id) IN (SELECT v.visitor_id, v.session_id ${rows})`;
 }
@@ -203,38 +192,6 @@ async function averageSessionDuration(
 
 // ---------------------------------------------------------------------------------------------
 // Time on page
-
-/**
- * SQL: the page views of the window the filter selects, each with its time on page `r_top`
- * (seconds to the next page view of its session; 0 for the last one), as columns `r_time`,
- * `r_path`, `r_top`. The next page view may lie after the window, so the session's page views
- * are read up to 24 hours past it; page, path and host-name filters choose which views are
- * measured, not which count as "next".
- */
-function timeOnPageRows(ctx: SqlContext, window: Window): string {
-  // Attributes copied from the session are the same on all of its page views and can narrow the
-  // scan; the host name is per page view, so it only selects measured views (below).
-  const source = [
-    rowsSource(ctx, 'page_view', extended(window), { page: false, attributes: false }),
-    ...attributeConditions(ctx, 'v', ['hostname']),
-  ].join(' AND ');
-  const hostname = ctx.filter.attributes.filter((a) => a.column === 'hostname');
-  const hostnameFilter: Filter = { ...ctx.filter, attributes: hostname };
-  const measured = [
-    within('r.time', window),
-    ...pageConditions(ctx, 'r'),
-    ...attributeConditions({ ...ctx, filter: hostnameFilter }, 'r'),
-  ];
-  return `SELECT r.time AS r_time, r.path AS r_path, r.top_seconds AS r_top
-    FROM (
-      SELECT v.time AS time, v.path AS path, v.hostname AS hostname,
-        toInt64(toUnixTimestamp(leadInFrame(v.time, 1, v.time) OVER (
-          PARTITION BY v.visitor_id, v.session_id ORDER BY v.time
-          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))) - toInt64(toUnixTimestamp(v.time)) AS top_seconds
-      ${source}
-    ) AS r
-    WHERE ${measured.join(' AND ')}`;
-}
 
 /** SQL: total and count of the non-zero times on page, grouped by `key` over `r_time`/`r_path`. */
 function timeOnPageSql(ctx: SqlContext, window: Window, key: string, extra: string[] = []): string {

@@ -374,3 +374,47 @@ export function totalViews(ctx: SqlContext, window: Window): string {
     AND (visitor_id, session_id) NOT IN (SELECT visitor_id, session_id FROM ${ctx.db}.session
       WHERE domain_id = ${domainParam(ctx)} AND ${sessionStartRange(window)} AND is_bot >= ${BOT_THRESHOLD}))`;
 }
+
+/** The window stretched by the longest session past its end (to find what follows inside it). */
+export const withLookahead = (window: Window): Window => ({
+  from: window.from,
+  to: `(${window.to} + INTERVAL ${SESSION_MAX_MS / 1000} SECOND)`,
+});
+
+/**
+ * The page views of the window the filter selects, each with its time on page (decision 17):
+ * columns `r_time`, `r_path`, `r_title`, `r_top` (whole seconds to the next page view of the same
+ * session, 0 for a session's last one — events and keep-alives are not page views). The next
+ * page view may be of any path or host and may lie up to 24 hours past the window; page and
+ * host-name filters choose which views are measured, not which count as "next".
+ */
+export function timeOnPageRows(ctx: SqlContext, window: Window): string {
+  // Attributes copied from the session are the same on all of its page views and narrow the
+  // scan; the host name is per page view, so it only selects the measured views.
+  const source = [
+    rowsSource(ctx, 'page_view', withLookahead(window), { page: false, attributes: false }),
+    ...attributeConditions(ctx, 'v', ['hostname']),
+  ].join(' AND ');
+  const hostnameOnly: SqlContext = {
+    ...ctx,
+    filter: {
+      ...ctx.filter,
+      attributes: ctx.filter.attributes.filter((a) => a.column === 'hostname'),
+    },
+  };
+  const seconds = (time: string) => `toInt64(toUnixTimestamp(${time}))`;
+  const next = `leadInFrame(v.time, 1, v.time) OVER (PARTITION BY v.visitor_id, v.session_id
+      ORDER BY v.time ASC ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
+  const measured = [
+    within('r.time', window),
+    ...pageConditions(ctx, 'r'),
+    ...attributeConditions(hostnameOnly, 'r'),
+  ];
+  return `SELECT r.time AS r_time, r.path AS r_path, r.title AS r_title, r.top AS r_top
+    FROM (
+      SELECT v.time AS time, v.path AS path, v.title AS title, v.hostname AS hostname,
+        ${seconds(next)} - ${seconds('v.time')} AS top
+      ${source}
+    ) AS r
+    WHERE ${measured.join(' AND ')}`;
+}
