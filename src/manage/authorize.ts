@@ -1,10 +1,11 @@
 /**
  * The one authorization check every route uses: may this principal do this action on this
  * domain? Order of answers (decision 5): wrong credential kind or missing scope → 403, unknown
- * domain → 404, no access to the domain or too small a role → 403.
+ * domain → 404, no access to the domain or too small a role → 403. A caller without credential
+ * gets 401 for everything but the statistics of a public domain.
  */
 import type { Kysely } from 'kysely';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
 import type { ClientPrincipal, DomainRole, Principal, Scopes } from './principal.ts';
 
@@ -37,6 +38,8 @@ interface Rule {
   scope: (s: Scopes) => boolean;
   /** Roles a user client's user needs; a domain client counts as Admin on its own domain. */
   roles: readonly DomainRole[];
+  /** Anyone may, on a public domain: the only action open to callers without a credential. */
+  publicDomain?: boolean;
 }
 
 const ANY_ROLE = ['Owner', 'Admin', 'Viewer'] as const;
@@ -53,6 +56,7 @@ const RULES: Record<DomainAction, Rule> = {
     userClientOnly: false,
     scope: (s) => s.statistics === 'r',
     roles: ANY_ROLE,
+    publicDomain: true,
   },
   'domains:read': manage(readsDomains, ANY_ROLE),
   'domains:write': manage((s) => s.domains === 'w', MANAGERS),
@@ -93,7 +97,12 @@ export async function authorize(
     .executeTakeFirst();
   if (!domain) throw new NotFoundError('domain');
   const role = await roleOn(db, principal, domain);
-  if (role === undefined) throw new ForbiddenError('you have no access to this domain');
+  if (role === undefined) {
+    // A public dashboard's statistics are open to every caller, signed in elsewhere or not.
+    if (rule.publicDomain === true && domain.public === 1) return { domain, role: '' };
+    if (principal.kind === 'public') throw new UnauthorizedError();
+    throw new ForbiddenError('you have no access to this domain');
+  }
   const effective = principal.kind === 'client' && principal.domainId !== null ? 'Admin' : role;
   if (principal.kind === 'client' && !rule.roles.includes(effective)) {
     throw new ForbiddenError(`your role on this domain does not allow this`);
@@ -120,6 +129,7 @@ export async function authorizeObject<T extends { domain_id: string }>(
 
 /** Check an action that addresses no domain (listing, creating domains). */
 export function authorizeAccount(principal: Principal, action: AccountAction): void {
+  if (principal.kind === 'public') throw new UnauthorizedError();
   if (principal.kind === 'access_link') {
     if (action === 'domain:list') return;
     throw new ForbiddenError('an access link only grants reading statistics');
@@ -143,7 +153,10 @@ export function authorizeAccount(principal: Principal, action: AccountAction): v
 }
 
 function checkPrincipal(principal: Principal, rule: Rule): void {
-  if (principal.kind === 'access_link') {
+  // Without a credential only the public rule can admit; anything else is 401 as ever.
+  if (principal.kind === 'public') {
+    if (rule.publicDomain !== true) throw new UnauthorizedError();
+  } else if (principal.kind === 'access_link') {
     if (!rule.accessLink) throw new ForbiddenError('an access link only grants reading statistics');
   } else {
     checkClient(principal, rule);
@@ -163,13 +176,15 @@ function checkClient(principal: ClientPrincipal, rule: Rule): void {
 
 /**
  * The principal's role on the domain, or undefined without access. Domain clients and access
- * links see only their own domain and report `""`, like the domain object does.
+ * links see only their own domain and report `""`, like the domain object does. A caller without
+ * credential has no role anywhere (a public domain admits it through its rule).
  */
 async function roleOn(
   db: Kysely<MetaDatabase>,
   principal: Principal,
   domain: Domain,
 ): Promise<DomainRole | undefined> {
+  if (principal.kind === 'public') return undefined;
   if (principal.kind === 'access_link' || principal.domainId !== null) {
     return principal.domainId === domain.id ? '' : undefined;
   }

@@ -140,7 +140,7 @@ export async function listDomainsFor(
   db: Kysely<MetaDatabase>,
   principal: Principal,
 ): Promise<DomainJson[]> {
-  if (principal.kind === 'access_link' || principal.domainId !== null) {
+  if (principal.kind !== 'client' || principal.domainId !== null) {
     const domain = await db
       .selectFrom('domain')
       .selectAll()

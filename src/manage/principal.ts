@@ -9,7 +9,10 @@ export interface Scopes {
   domains: string;
 }
 
-/** An oauth client (via its access token) or an access key. */
+/**
+ * An oauth client (via its access token) or an access key. A signed-in dashboard user is a user
+ * client with every scope and `clientRecordId` `''`.
+ */
 export interface ClientPrincipal {
   kind: 'client';
   /** `client.id`, the record id. */
@@ -29,7 +32,16 @@ export interface AccessLinkPrincipal {
   domainId: string;
 }
 
-export type Principal = ClientPrincipal | AccessLinkPrincipal;
+/**
+ * A caller without any credential addressing a public domain (its `id`): like an access link,
+ * read-only statistics, and only while the domain stays public.
+ */
+export interface PublicPrincipal {
+  kind: 'public';
+  domainId: string;
+}
+
+export type Principal = ClientPrincipal | AccessLinkPrincipal | PublicPrincipal;
 
 /** The caller's role on a domain as the domain object reports it (`""` for domain clients). */
 export type DomainRole = 'Owner' | 'Admin' | 'Viewer' | '';

@@ -145,6 +145,16 @@ export interface GoalTable {
   mod_time: string;
 }
 
+/** A dashboard sign-in (the `spoor_session` cookie). */
+export interface DashboardSessionTable {
+  /** SHA-256 (hex) of the opaque cookie token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  /** Slides forward while the session is used (refreshed at most hourly). */
+  expires_at: string;
+  def_time: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetaDatabase {
   setting: SettingTable;
@@ -158,6 +168,7 @@ export interface MetaDatabase {
   alternative_domain: AlternativeDomainTable;
   email_report: EmailReportTable;
   goal: GoalTable;
+  dashboard_session: DashboardSessionTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -171,3 +182,4 @@ export type Invitation = Selectable<InvitationTable>;
 export type AlternativeDomain = Selectable<AlternativeDomainTable>;
 export type EmailReport = Selectable<EmailReportTable>;
 export type Goal = Selectable<GoalTable>;
+export type DashboardSession = Selectable<DashboardSessionTable>;

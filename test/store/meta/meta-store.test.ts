@@ -44,6 +44,7 @@ const TABLES: (keyof MetaDatabase)[] = [
   'access_token',
   'alternative_domain',
   'client',
+  'dashboard_session',
   'domain',
   'email_report',
   'goal',

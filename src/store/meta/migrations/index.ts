@@ -5,8 +5,10 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_dashboard_sessions.ts';
 
 /** The ordered migrations of the metadata store, by name. */
 export const metaMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
+  '0002_dashboard_sessions': m0002,
 };
