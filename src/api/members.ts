@@ -21,7 +21,10 @@ import {
 import { EmptyBody, InvitationCreatedObject, MemberObject, authErrors } from './schemas.ts';
 
 /** Register the member routes. */
-export async function registerMemberRoutes(app: App, { meta, config }: AppDeps): Promise<void> {
+export async function registerMemberRoutes(
+  app: App,
+  { meta, config, mail }: AppDeps,
+): Promise<void> {
   const db = meta.db;
 
   app.get(
@@ -60,12 +63,13 @@ export async function registerMemberRoutes(app: App, { meta, config }: AppDeps):
       const principal = principalOf(request);
       const domainId = requireId(request.body.id || request.body.domain_id, 'id');
       const { domain } = await authorize(db, principal, 'domains:write', domainId);
-      // No mail transport yet: every invitation answers with its accept link (decision 27).
+      // Without a mail transport every invitation answers with its accept link (decision 27).
       return inviteMembers(db, {
         domain,
         invitedBy: actingUserId(principal),
         emails: request.body.emails,
         baseUrl: config.baseUrl,
+        sendInvitation: mail.sendInvitation,
       });
     },
   );

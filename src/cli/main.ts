@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { clientCreate, domainCreate, userCreate } from './metadata-commands.ts';
+import { reportPreview, reportSendDue } from './report-commands.ts';
 import { migrate, serve } from './server-commands.ts';
 
 /** Output for one command: a JSON object for `--json`, and a line for people. */
@@ -87,6 +88,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .option('--description <text>', 'free text shown in the client list')
     .action(run(clientCreate));
+
+  const report = program
+    .command('report')
+    .description('e-mail reports (these open the event store: stop a server on the same data dir)');
+  withJson(report.command('preview').description("write the HTML of a domain's next report"))
+    .requiredOption('--domain-id <id>', 'the domain')
+    .option('--interval <n>', 'report interval 1–3 (weeks) or 4 (monthly); default: the next due')
+    .option('--out <file>', 'where to write the HTML (default spoor-report-<domain id>.html)')
+    .action(run(reportPreview));
+  withJson(
+    report
+      .command('send-due')
+      .description('send due e-mail reports and goal notifications once (for cron)'),
+  ).action(run((config) => reportSendDue(config)));
 
   try {
     await program.parseAsync([...argv]);

@@ -20,6 +20,7 @@ import type { EventStore } from '../store/clickhouse/event-store.ts';
 import type { MetaStore } from '../store/meta/db.ts';
 import { registerAlternativeDomainRoutes } from '../api/alternative-domains.ts';
 import { registerClientRoutes } from '../api/clients.ts';
+import { registerDashboardAuthRoutes } from '../api/dashboard-auth.ts';
 import { registerDomainRoutes } from '../api/domains.ts';
 import { registerGoalRoutes } from '../api/goals.ts';
 import { registerInvitationRoutes } from '../api/invitations.ts';
@@ -31,6 +32,8 @@ import { registerIngestRoutes } from '../api/ingest.ts';
 import { registerSnippetRoutes } from '../api/snippet.ts';
 import { registerStatisticsRoutes } from '../api/statistics.ts';
 import { registerTokenRoutes } from '../api/token.ts';
+import { registerUnsubscribeRoutes } from '../api/unsubscribe.ts';
+import { createMailServices, type MailServices } from '../mail/services.ts';
 import { installAuth } from './auth.ts';
 import { installErrorEnvelope, installTextPlainJson } from './error-envelope.ts';
 import { createIngestServices, type IngestServices } from './ingest-services.ts';
@@ -44,12 +47,15 @@ export interface AppOptions {
   meta: MetaStore;
   events: EventStore;
   metrics?: Metrics;
+  /** Mail transport, invitation sender and scheduler; built from `config.smtp` when absent. */
+  mail?: MailServices;
 }
 
 /** What the routes get. */
 export interface AppDeps extends AppOptions {
   metrics: Metrics;
   ingest: IngestServices;
+  mail: MailServices;
 }
 
 /** The app with TypeBox schemas typing each route's request. */
@@ -69,6 +75,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...options,
     metrics,
     ingest: await createIngestServices(config, options, metrics),
+    mail:
+      options.mail ??
+      createMailServices({
+        config,
+        db: options.meta.db,
+        events: options.events,
+        registry: metrics.registry,
+      }),
   };
   const app = Fastify({
     logger:
@@ -99,6 +113,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installTextPlainJson(app);
   // Runs after the server stopped accepting and in-flight requests finished: flush their rows.
   app.addHook('onClose', () => deps.ingest.close());
+  // Stops the mail scheduler (waiting for a pass in flight) before the stores close.
+  app.addHook('onClose', () => deps.mail.close());
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
@@ -120,10 +136,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await installOpenApi(app, config);
   installMetrics(app, metrics);
-  installAuth(app, deps.meta.db);
+  await installAuth(app, deps.meta.db, config);
 
   await registerHealthRoutes(app, deps);
   await registerTokenRoutes(app, deps);
+  await registerDashboardAuthRoutes(app, deps);
   await registerDomainRoutes(app, deps);
   await registerLinkRoutes(app, deps);
   await registerMemberRoutes(app, deps);
@@ -131,9 +148,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerAlternativeDomainRoutes(app, deps);
   await registerClientRoutes(app, deps);
   await registerReportRoutes(app, deps);
+  await registerUnsubscribeRoutes(app, deps);
   await registerGoalRoutes(app, deps);
   await registerIngestRoutes(app, deps);
   await registerSnippetRoutes(app, deps);
+  await (await import('../api/tracker-files.ts')).registerTrackerFileRoutes(app, deps);
   await registerStatisticsRoutes(app, deps);
+  await (await import('../api/web-app.ts')).registerWebAppRoutes(app, deps);
   return app;
 }

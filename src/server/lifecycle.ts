@@ -10,7 +10,9 @@ import type { EventStore } from '../store/clickhouse/event-store.ts';
 import { migrateEventStore } from '../store/clickhouse/migrations.ts';
 import { openMetaStore, type MetaStore } from '../store/meta/db.ts';
 import { migrateMetaStore } from '../store/meta/migrate.ts';
+import { createMailServices } from '../mail/services.ts';
 import { buildApp, type App } from './app.ts';
+import { createMetrics } from './metrics.ts';
 
 export interface Stores {
   meta: MetaStore;
@@ -61,7 +63,14 @@ export interface RunningServer {
 /** Open the stores, build the app and listen on the configured host and port. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const stores = await openStores(config);
-  const app = await buildApp({ config, ...stores });
+  const metrics = createMetrics();
+  const mail = createMailServices({
+    config,
+    db: stores.meta.db,
+    events: stores.events,
+    registry: metrics.registry,
+  });
+  const app = await buildApp({ config, ...stores, metrics, mail });
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -71,6 +80,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     })());
   try {
     const url = await app.listen({ port: config.port, host: config.host });
+    // E-mail reports and goal notifications; `app.close()` stops it before the stores close.
+    mail.start(app.log);
     return { app, url, close };
   } catch (err) {
     await close();
