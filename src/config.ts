@@ -35,9 +35,9 @@ export interface Config {
   tokenRateLimit: number;
   /** Most elements in one `/batch` request (more → 413). */
   batchLimit: number;
-  /** Group commit: write pending rows at the latest this long after the first arrived… */
+  /** Group commit: at most one flush per this many milliseconds (rows wait at most this long plus a running flush)… */
   flushIntervalMs: number;
-  /** …or as soon as this many rows are pending. */
+  /** …unless this many rows are pending. */
   flushRows: number;
   /** Live sessions kept in memory before the least recently used is evicted. */
   sessionCacheSize: number;
@@ -131,7 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     flushIntervalMs: parseInteger(
       'SPOOR_FLUSH_INTERVAL_MS',
       value('SPOOR_FLUSH_INTERVAL_MS'),
-      100,
+      50,
       1,
       10_000,
     ),

@@ -70,6 +70,14 @@ export class MemorySessionCache implements SessionCache {
     this.incompleteUntil = Math.max(this.incompleteUntil, this.now());
   }
 
+  /**
+   * Declare that the cache now holds every session alive at `atMs` (after a preload), so later
+   * misses need not ask the event store. Evictions and clears still count.
+   */
+  markComplete(atMs: number): void {
+    this.incompleteUntil = Math.min(this.incompleteUntil, atMs - SESSION_TIMEOUT_MS);
+  }
+
   /** Number of sessions held (for metrics and tests). */
   get size(): number {
     return this.entries.size;
@@ -137,4 +145,52 @@ export async function loadLiveSession(
     startMs: parseDateTime64(state.start),
     lastPageViewMs: Number.isFinite(lastMs) && lastMs > 0 ? lastMs : timeMsOfState,
   };
+}
+
+/**
+ * Load every session still alive at `nowMs` from the event store into the cache, so a restarted
+ * process continues sessions without asking the store once per new visitor for half an hour.
+ * Returns the number of sessions loaded.
+ */
+export async function preloadLiveSessions(
+  store: EventStore,
+  cache: MemorySessionCache,
+  nowMs: number,
+): Promise<number> {
+  const db = store.database;
+  const window = {
+    alive: toDateTime64(new Date(nowMs - SESSION_TIMEOUT_MS)),
+    // Sessions last at most 24 h: their start bounds the scan to the key's leading columns.
+    startFrom: toDateTime64(new Date(nowMs - 25 * 3_600_000)),
+  };
+  const rows = await store.query<SessionRow & { last_page_view: string }>(
+    `SELECT s.*, toString(pv.last) AS last_page_view
+     FROM (
+       SELECT * FROM ${db}.session
+       WHERE start >= {startFrom:DateTime64(3, 'UTC')} AND time > {alive:DateTime64(3, 'UTC')} AND sign = 1
+         AND (domain_id, visitor_id, session_id, version) NOT IN (
+           SELECT domain_id, visitor_id, session_id, version FROM ${db}.session
+           WHERE start >= {startFrom:DateTime64(3, 'UTC')} AND sign = -1)
+     ) AS s
+     LEFT JOIN (
+       SELECT domain_id, visitor_id, session_id, max(time) AS last FROM ${db}.page_view
+       WHERE time >= {startFrom:DateTime64(3, 'UTC')}
+       GROUP BY domain_id, visitor_id, session_id
+     ) AS pv ON pv.domain_id = s.domain_id AND pv.visitor_id = s.visitor_id AND pv.session_id = s.session_id
+     ORDER BY s.time`,
+    window,
+  );
+  for (const { last_page_view, ...state } of rows) {
+    const timeMs = parseDateTime64(state.time);
+    const lastMs = parseDateTime64(last_page_view);
+    // Ordered by time, so a visitor's newest session is set last and wins.
+    await cache.set(visitorKey(state.domain_id, state.visitor_id), {
+      state: { ...state, sign: 1 },
+      timeMs,
+      startMs: parseDateTime64(state.start),
+      lastPageViewMs: Number.isFinite(lastMs) && lastMs > 0 ? lastMs : timeMs,
+    });
+  }
+  cache.markComplete(nowMs);
+  return rows.length;
 }

@@ -1,7 +1,9 @@
 /**
- * Group commit: rows of many requests are written together — one INSERT per table per flush, at
- * the latest `flushIntervalMs` after the first pending row or as soon as `maxRows` are pending —
- * and each request is answered only after the flush holding its rows has been stored.
+ * Group commit: rows of many requests are written together — one INSERT per table per flush —
+ * and each request is answered only after the flush holding its rows has been stored. A flush
+ * starts as soon as the previous one is done, but at most every `flushIntervalMs` (so a quiet
+ * site does not create a part per hit), or at once when `maxRows` are pending. Under load the
+ * rows that arrive during one flush form the next, so batches grow with the load.
  */
 import { UnavailableError } from '../errors.ts';
 import type { EventStore, InsertRow } from '../store/clickhouse/event-store.ts';
@@ -48,6 +50,8 @@ export class GroupCommitWriter {
   private pending = emptyPending(0);
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private inFlight = false;
+  private lastStart = 0;
   /** Increases with every failed flush; rows computed before a failure must not be written. */
   private generationCounter = 0;
   private closed = false;
@@ -81,8 +85,7 @@ export class GroupCommitWriter {
       p.rows.events.push(...rows.events);
       p.count += count;
       p.waiters.push({ resolve, reject });
-      if (p.count >= this.options.maxRows) this.flushSoon(0);
-      else this.flushSoon(this.options.flushIntervalMs);
+      this.schedule();
     });
   }
 
@@ -99,15 +102,22 @@ export class GroupCommitWriter {
     this.closed = true;
   }
 
-  private flushSoon(delayMs: number): void {
+  /** Start the next flush when the running one is done and the minimum gap has passed. */
+  private schedule(): void {
+    if (this.inFlight || this.pending.count === 0) return;
+    const full = this.pending.count >= this.options.maxRows;
+    // A zero delay still lets the rows of the same event-loop turn join this flush.
+    const delay = full
+      ? 0
+      : Math.max(0, this.lastStart + this.options.flushIntervalMs - Date.now());
     if (this.timer !== undefined) {
-      if (delayMs > 0) return;
+      if (!full) return;
       clearTimeout(this.timer);
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.startFlush();
-    }, delayMs);
+    }, delay);
   }
 
   // Flushes run one after another so a later batch never overtakes an earlier one: a session's
@@ -115,7 +125,14 @@ export class GroupCommitWriter {
   private startFlush(): Promise<void> {
     const batch = this.pending;
     this.pending = emptyPending(this.generationCounter);
-    this.flushing = this.flushing.then(() => this.writeBatch(batch));
+    this.inFlight = true;
+    this.lastStart = Date.now();
+    this.flushing = this.flushing
+      .then(() => this.writeBatch(batch))
+      .finally(() => {
+        this.inFlight = false;
+        this.schedule();
+      });
     return this.flushing;
   }
 

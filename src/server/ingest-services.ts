@@ -6,7 +6,7 @@
 import type { Config } from '../config.ts';
 import { GeoLookup } from '../ingest/geo.ts';
 import { Ingestor } from '../ingest/pipeline.ts';
-import { MemorySessionCache } from '../ingest/session-cache.ts';
+import { MemorySessionCache, preloadLiveSessions } from '../ingest/session-cache.ts';
 import { GroupCommitWriter } from '../ingest/writer.ts';
 import { DomainDirectory } from '../manage/domain-directory.ts';
 import { ensureVisitorSecret } from '../manage/installation.ts';
@@ -31,6 +31,9 @@ export async function createIngestServices(
 ): Promise<IngestServices> {
   const geo = await GeoLookup.open({ cityDatabasePath: config.geoipCityPath });
   const cache = new MemorySessionCache(config.sessionCacheSize);
+  // Sessions alive before a restart go into the cache at once (one query), rather than one
+  // event-store look-up per new visitor for the next half hour.
+  await preloadLiveSessions(stores.events, cache, Date.now());
   const writer = new GroupCommitWriter(stores.events, {
     flushIntervalMs: config.flushIntervalMs,
     maxRows: config.flushRows,
