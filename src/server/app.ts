@@ -31,6 +31,8 @@ import { registerHealthRoutes } from '../api/health.ts';
 import { registerIngestRoutes } from '../api/ingest.ts';
 import { registerSnippetRoutes } from '../api/snippet.ts';
 import { registerStatisticsRoutes } from '../api/statistics.ts';
+import { registerTrackerFileRoutes } from '../api/tracker-files.ts';
+import { registerWebAppRoutes } from '../api/web-app.ts';
 import { registerTokenRoutes } from '../api/token.ts';
 import { registerUnsubscribeRoutes } from '../api/unsubscribe.ts';
 import { createMailServices, type MailServices } from '../mail/services.ts';
@@ -152,8 +154,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerGoalRoutes(app, deps);
   await registerIngestRoutes(app, deps);
   await registerSnippetRoutes(app, deps);
-  await (await import('../api/tracker-files.ts')).registerTrackerFileRoutes(app, deps);
+  await registerTrackerFileRoutes(app, deps);
   await registerStatisticsRoutes(app, deps);
-  await (await import('../api/web-app.ts')).registerWebAppRoutes(app, deps);
+  await registerWebAppRoutes(app, deps);
   return app;
 }
