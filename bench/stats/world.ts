@@ -130,17 +130,19 @@ async function generate(stores: Stores, domainId: string, pageViews: number): Pr
 }
 
 /**
- * Live traffic for the active-visitors statistic: if the domain has no page view in the last ten
- * minutes, add the month's hourly rate of sessions starting 40 to 10 minutes ago.
+ * Live traffic for the active-visitors statistic: unless the last ten minutes already hold half
+ * the month's rate of page views, add half an hour of sessions (at the month's rate) starting 40
+ * to 10 minutes ago.
  */
-async function addLiveTraffic(stores: Stores, domainId: string, sessions: number): Promise<number> {
+async function addLiveTraffic(stores: Stores, domainId: string, info: WorldInfo): Promise<number> {
   const db = stores.events.database;
+  const sessions = info.sessions;
   const recent = await count(
     stores,
     `SELECT count() AS c FROM ${db}.page_view WHERE domain_id = '${domainId}'
        AND time >= now64(3) - INTERVAL 10 MINUTE`,
   );
-  if (recent > 0) return 0;
+  if (recent >= info.pageViews / (DAYS * 24 * 6) / 2) return 0;
   const before = await count(stores, `SELECT count() AS c FROM ${db}.page_view`);
   const now = Date.now();
   const from = new Date(now - 40 * 60_000).toISOString().replace('T', ' ').replace('Z', '');
@@ -216,7 +218,7 @@ export async function openBenchWorld(options: {
     info = await generate(stores, domain.id, options.pageViews);
     writeFileSync(markerFile, `${JSON.stringify(info, null, 2)}\n`);
   }
-  const livePageViews = await addLiveTraffic(stores, domain.id, info.sessions);
+  const livePageViews = await addLiveTraffic(stores, domain.id, info);
   if (livePageViews > 0) log(`added ${livePageViews} live page views (active visitors)`);
 
   const app = await buildApp({ config, ...stores });
