@@ -151,6 +151,25 @@ describe('collapsing sessions', () => {
     ]);
   });
 
+  it('reads only the latest state through FINAL, even with conditions on changing columns', async () => {
+    // The statistics read sessions this way (src/stats/sql.ts, collapsedSessions). A condition
+    // evaluated before the collapse would let a stale state through: the first state of the
+    // midnight session was a bounce on '/', and `sign = 1` alone would keep it.
+    const rows = await store.query<{ session_id: number; exit_path: string; is_bounce: number }>(
+      `SELECT session_id, exit_path, is_bounce FROM collapse.session FINAL
+       WHERE domain_id = {domain:String} AND sign = 1 AND (is_bounce = 1 OR exit_path = '/')
+       ORDER BY session_id`,
+      { domain: DOMAIN },
+    );
+    expect(rows).toEqual([{ session_id: 1, exit_path: '/', is_bounce: 1 }]);
+    const latest = await store.query<{ page_views: number; version: number }>(
+      `SELECT page_views, version FROM collapse.session FINAL
+       WHERE domain_id = {domain:String} AND session_id = 4294967295 AND sign = 1`,
+      { domain: DOMAIN },
+    );
+    expect(latest).toEqual([{ page_views: 3, version: 4 }]);
+  });
+
   it('reads the same after OPTIMIZE … FINAL, which leaves one row per session', async () => {
     await store.command('SYSTEM START MERGES collapse.session');
     await store.command('OPTIMIZE TABLE collapse.session FINAL');
