@@ -175,6 +175,50 @@ export const sortFieldsOf = (d: Dimension): string[] => [
   ...(d.sessionFigures ? ['sessions', 'bounces', 'bounce_rate'] : []),
 ];
 
+/**
+ * The aggregate expressions of a group's figures, by stage: `plain` in one pass; `state` per value
+ * combination and `merge` per group when a group shows its most frequent combination (two-level
+ * aggregation: much cheaper than a window function over every row). Base rows from sessions are
+ * one per session, so counting them is enough; page views and events repeat their session, so
+ * those count distinct pairs.
+ */
+function figureColumns(
+  stage: 'plain' | 'state' | 'merge',
+  perSession: boolean,
+  withSessions: boolean,
+): string[] {
+  const pair = '(c_visitor, c_session)';
+  const exact = {
+    plain: ['uniqExact(c_visitor)', `uniqExact${pair}`, `uniqExactIf(${pair}, c_bounce = 1)`],
+    state: [
+      'uniqExactState(c_visitor)',
+      `uniqExactState${pair}`,
+      `uniqExactStateIf(${pair}, c_bounce = 1)`,
+    ],
+    merge: [
+      'uniqExactMerge(g_visitors)',
+      'uniqExactMerge(g_sessions)',
+      'uniqExactMerge(g_bounces)',
+    ],
+  }[stage];
+  const counted = {
+    plain: ['count()', 'countIf(c_bounce = 1)'],
+    state: ['count()', 'countIf(c_bounce = 1)'],
+    merge: ['sum(g_sessions)', 'sum(g_bounces)'],
+  }[stage];
+  const [visitors, sessions, bounces] = perSession ? [exact[0], ...counted] : exact;
+  const names =
+    stage === 'state'
+      ? ['g_visitors', 'g_sessions', 'g_bounces']
+      : ['visitors', 'sessions', 'bounces'];
+  const out = [`${visitors} AS ${names[0]}`];
+  if (withSessions) {
+    out.push(`${sessions} AS ${names[1]}`, `${bounces} AS ${names[2]}`);
+    if (stage !== 'state') out.push('bounces / if(sessions = 0, 1, sessions) AS bounce_rate');
+  }
+  return out;
+}
+
 /** The SQL of one breakdown. */
 export function dimensionSql(ctx: SqlContext, window: Window, d: Dimension): string {
   const group = d.group?.(ctx.filter) ?? d.fields;
@@ -187,11 +231,10 @@ export function dimensionSql(ctx: SqlContext, window: Window, d: Dimension): str
     ),
     ...(d.omitEmpty ? d.fields.map((f) => `c_${f} != ''`) : []),
   ];
+  const perSession = !hasPageFilter(ctx.filter) && !hasEventFilter(ctx.filter);
+  const withSessions = d.sessionFigures ?? false;
   const all = d.fields.map((f) => `c_${f}`);
-  // How often each value combination occurs, to show a group's most frequent one.
-  const weight =
-    picked.length > 0 ? `, count() OVER (PARTITION BY ${all.join(', ')}) AS c_weight` : '';
-  const pickKey = `(-toInt64(c_weight), ${all.join(', ')})`;
+  const grouped = group.map((f) => `c_${f}`);
   const sortable: Record<string, string> = {
     visitors: 'visitors',
     relative_visitors: 'visitors',
@@ -201,20 +244,27 @@ export function dimensionSql(ctx: SqlContext, window: Window, d: Dimension): str
   };
   for (const f of group) sortable[f] = `c_${f}`;
   for (const f of picked) sortable[f] = `p_${f}`;
-  return `SELECT ${group.map((f) => `c_${f}`).join(', ')}${picked
-    .map((f) => `, argMin(c_${f}, ${pickKey}) AS p_${f}`)
-    .join('')},
-      uniqExact(c_visitor) AS visitors,
-      uniqExact(c_visitor, c_session) AS sessions,
-      uniqExactIf((c_visitor, c_session), c_bounce = 1) AS bounces,
-      bounces / if(sessions = 0, 1, sessions) AS bounce_rate,
+  const base = `SELECT * FROM (${baseRows(ctx, window, d.fields, withSessions)})
+      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+  // With picked fields: figures per value combination first, then per group, where each picked
+  // field shows the group's most frequent combination (ties: the byte-smallest).
+  const pickKey = `(-toInt64(g_weight), ${all.join(', ')})`;
+  const [figures, source] =
+    picked.length === 0
+      ? [figureColumns('plain', perSession, withSessions), base]
+      : [
+          [
+            ...picked.map((f) => `argMin(c_${f}, ${pickKey}) AS p_${f}`),
+            ...figureColumns('merge', perSession, withSessions),
+          ],
+          `SELECT ${all.join(', ')}, ${figureColumns('state', perSession, withSessions).join(', ')},
+            count() AS g_weight
+          FROM (${base}) GROUP BY ${all.join(', ')}`,
+        ];
+  return `SELECT ${[...grouped, ...figures].join(',\n      ')},
       ${totalVisitors(ctx, window)} AS total_visitors
-    FROM (
-      SELECT *${weight}
-      FROM (${baseRows(ctx, window, d.fields, d.sessionFigures ?? false)})
-      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-    )
-    GROUP BY ${group.map((f) => `c_${f}`).join(', ')}
+    FROM (${source})
+    GROUP BY ${grouped.join(', ')}
     ${ranking(ctx, sortable, ['visitors DESC', ...group.map((f) => `c_${f} ASC`)])}`;
 }
 
