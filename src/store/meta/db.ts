@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import type { MetaDatabase } from './schema.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { CachingSqliteDatabase } from './statement-cache.ts';
 
 export type MetaDialect = 'sqlite' | 'postgres';
 
@@ -65,7 +66,9 @@ function openSqlite(dataDir: string): MetaStore {
     database.close();
     throw err;
   }
-  const db = new Kysely<MetaDatabase>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<MetaDatabase>({
+    dialect: new ImmediateSqliteDialect({ database: new CachingSqliteDatabase(database) }),
+  });
   return { db, dialect: 'sqlite', close: once(() => db.destroy()) };
 }
 
