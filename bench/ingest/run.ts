@@ -199,11 +199,33 @@ interface RunResult {
   store: (StoreCounters & { rowsPerInsert: number; meanInsertMs: number }) | null;
   /** Share of time the server's (main) event loop was busy: ≈ 1 means the server is the limit. */
   serverEventLoopUtilization: number;
+  /**
+   * CPU time of the main thread (both servers' event loop; not autocannon's worker, not chDB's
+   * threads) per request, in µs. Unlike the utilisation it does not grow when other processes
+   * take the CPU, so it compares runs on a busy machine. Null where /proc is missing.
+   */
+  serverCpuUsPerRequest: number | null;
   /** A reading of what held the run back (see `limitOf`). */
   limitedBy: string;
   /** CPU of the whole process (server, chDB threads and the load-generator thread), in cores. */
   processCpuCores: number;
   loadAverage1mBefore: number;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux architecture). */
+const USER_HZ = 100;
+
+/** CPU time (user + system) of this process's main thread so far, in ms; null without /proc. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name (which may hold spaces): utime is the 14th
+    // field of the line, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -272,12 +294,14 @@ async function measure(
   const loadBefore = os.loadavg()[0] ?? 0;
   const eluBefore: EventLoopUtilization = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
+  const mainCpuBefore = mainThreadCpuMs();
   const wallBefore = performance.now();
 
   const result = await fire(url, spec, headers, spec.pools.run, args.duration);
 
   const wallMs = performance.now() - wallBefore;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpuAfter = mainThreadCpuMs();
   const elu = performance.eventLoopUtilization(eluBefore);
   const counters = counterDelta(countersBefore, counting.snapshot());
   const rowsAfter = await settle(store);
@@ -326,6 +350,10 @@ async function measure(
         }
       : null,
     serverEventLoopUtilization: elu.utilization,
+    serverCpuUsPerRequest:
+      mainCpuBefore === null || mainCpuAfter === null || result.requests.total === 0
+        ? null
+        : ((mainCpuAfter - mainCpuBefore) * 1000) / result.requests.total,
     limitedBy: limitOf(
       elu.utilization,
       spoor !== undefined,
@@ -378,6 +406,7 @@ function table(runs: RunResult[]): string {
     'non-2xx',
     'rows/s landed',
     'server ELU',
+    'server CPU µs/req',
     'CPU cores',
     'limited by',
     'store look-ups',
@@ -394,6 +423,7 @@ function table(runs: RunResult[]): string {
     fmt(r.non2xx + r.errors + r.timeouts),
     fmt(r.rowsPerSec),
     fmt(r.serverEventLoopUtilization, 2),
+    fmt(r.serverCpuUsPerRequest),
     fmt(r.processCpuCores, 2),
     r.limitedBy,
     r.store ? fmt(r.store.queries) : '–',
@@ -604,7 +634,8 @@ async function main(): Promise<void> {
       'for a miss, so the first hit of every visitor looks the session up in the event store. ' +
       'The other Spoor runs use apps built as if up for 2 h (bench/lib/uptime.ts).\n' +
       '"server ELU" is the busy share of the server event loop (≈ 1: the server is the limit); ' +
-      '"CPU cores" counts the whole process, load generator and chDB threads included.',
+      '"CPU cores" counts the whole process, load generator and chDB threads included; ' +
+      '"server CPU µs/req" is the main thread\'s CPU time per request (robust to a busy machine).',
   );
 
   const report = {
