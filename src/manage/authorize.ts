@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
-import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
+import type { Domain, MemberRole, MetaDatabase } from '../store/meta/schema.ts';
 import type { ClientPrincipal, DomainRole, Principal, Scopes } from './principal.ts';
 
 /** Actions on one domain. */
@@ -81,6 +81,41 @@ export interface DomainAccess {
   role: DomainRole;
 }
 
+/** What an authorization decision needs to know about a domain. */
+export interface DomainFacts {
+  id: string;
+  ownerId: string;
+  isPublic: boolean;
+}
+
+/**
+ * Where an authorization reads domains and memberships: the metadata store (`storeAccess`), or
+ * the ingestion path's cache of it (`DomainDirectory`). `D` is the source's domain object.
+ */
+export interface AccessSource<D> {
+  domain(id: string): Promise<D | undefined>;
+  facts(domain: D): DomainFacts;
+  /** The user's membership on the domain, undefined when not a member. */
+  memberRole(domainId: string, userId: string): Promise<MemberRole | undefined>;
+}
+
+/** The metadata store as an access source. */
+export function storeAccess(db: Kysely<MetaDatabase>): AccessSource<Domain> {
+  return {
+    domain: (id) => db.selectFrom('domain').selectAll().where('id', '=', id).executeTakeFirst(),
+    facts: (domain) => ({ id: domain.id, ownerId: domain.user_id, isPublic: domain.public === 1 }),
+    memberRole: async (domainId, userId) =>
+      (
+        await db
+          .selectFrom('member')
+          .select('role')
+          .where('domain_id', '=', domainId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+      )?.role,
+  };
+}
+
 /** Check `action` on `domainId` for `principal`; returns the domain or throws 403/404. */
 export async function authorize(
   db: Kysely<MetaDatabase>,
@@ -88,18 +123,25 @@ export async function authorize(
   action: DomainAction,
   domainId: string,
 ): Promise<DomainAccess> {
+  return authorizeWith(storeAccess(db), principal, action, domainId);
+}
+
+/** `authorize` reading from `source`; returns the source's domain object. */
+export async function authorizeWith<D>(
+  source: AccessSource<D>,
+  principal: Principal,
+  action: DomainAction,
+  domainId: string,
+): Promise<{ domain: D; role: DomainRole }> {
   const rule = RULES[action];
   checkPrincipal(principal, rule);
-  const domain = await db
-    .selectFrom('domain')
-    .selectAll()
-    .where('id', '=', domainId)
-    .executeTakeFirst();
+  const domain = await source.domain(domainId);
   if (!domain) throw new NotFoundError('domain');
-  const role = await roleOn(db, principal, domain);
+  const facts = source.facts(domain);
+  const role = await roleOn(source, principal, facts);
   if (role === undefined) {
     // A public dashboard's statistics are open to every caller, signed in elsewhere or not.
-    if (rule.publicDomain === true && domain.public === 1) return { domain, role: '' };
+    if (rule.publicDomain === true && facts.isPublic) return { domain, role: '' };
     if (principal.kind === 'public') throw new UnauthorizedError();
     throw new ForbiddenError('you have no access to this domain');
   }
@@ -179,22 +221,17 @@ function checkClient(principal: ClientPrincipal, rule: Rule): void {
  * links see only their own domain and report `""`, like the domain object does. A caller without
  * credential has no role anywhere (a public domain admits it through its rule).
  */
-async function roleOn(
-  db: Kysely<MetaDatabase>,
+async function roleOn<D>(
+  source: AccessSource<D>,
   principal: Principal,
-  domain: Domain,
+  domain: DomainFacts,
 ): Promise<DomainRole | undefined> {
   if (principal.kind === 'public') return undefined;
   if (principal.kind === 'access_link' || principal.domainId !== null) {
     return principal.domainId === domain.id ? '' : undefined;
   }
-  if (domain.user_id === principal.userId) return 'Owner';
-  const member = await db
-    .selectFrom('member')
-    .select('role')
-    .where('domain_id', '=', domain.id)
-    .where('user_id', '=', principal.userId)
-    .executeTakeFirst();
-  if (!member) return undefined;
-  return member.role === 'admin' ? 'Admin' : 'Viewer';
+  if (domain.ownerId === principal.userId) return 'Owner';
+  const member = await source.memberRole(domain.id, principal.userId);
+  if (member === undefined) return undefined;
+  return member === 'admin' ? 'Admin' : 'Viewer';
 }

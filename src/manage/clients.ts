@@ -1,6 +1,7 @@
 /** API clients: oauth clients (id + secret) and write-only access keys (`pa_…`). */
 import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { metaChanged } from '../store/meta/changes.ts';
 import type { Client, ClientType, MetaDatabase } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import type { Scopes } from './principal.ts';
@@ -199,4 +200,6 @@ export async function updateClientDescription(
 export async function deleteClient(db: Kysely<MetaDatabase>, id: string): Promise<void> {
   const result = await db.deleteFrom('client').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('client');
+  // Cached credentials (ingestion) must stop working now.
+  metaChanged();
 }

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { UnauthorizedError, ValidationError } from '../errors.ts';
-import type { MetaDatabase } from '../store/meta/schema.ts';
+import type { Client, MetaDatabase } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import { scopesOf } from './clients.ts';
 import type { AccessLinkPrincipal, ClientPrincipal } from './principal.ts';
@@ -74,18 +74,47 @@ export async function authenticateBearer(
   db: Kysely<MetaDatabase>,
   bearer: string,
 ): Promise<ClientPrincipal | undefined> {
+  return (await identifyBearer(db, bearer))?.principal;
+}
+
+/** A bearer credential's principal and the end of its validity (ms; Infinity for a key). */
+export interface BearerIdentity {
+  principal: ClientPrincipal;
+  validUntilMs: number;
+}
+
+/**
+ * Like `authenticateBearer`, also telling until when the credential holds (for caches). `hash`
+ * is the bearer's SHA-256 when the caller has computed it already.
+ */
+export async function identifyBearer(
+  db: Kysely<MetaDatabase>,
+  bearer: string,
+  hash?: string,
+): Promise<BearerIdentity | undefined> {
   if (bearer === '') return undefined;
-  const hash = sha256Hex(bearer);
-  const client = bearer.startsWith('pa_')
-    ? await db.selectFrom('client').selectAll().where('key_hash', '=', hash).executeTakeFirst()
-    : await db
-        .selectFrom('access_token')
-        .innerJoin('client', 'client.id', 'access_token.client_id')
-        .selectAll('client')
-        .where('access_token.token_hash', '=', hash)
-        .where('access_token.expires_at', '>', nowIso())
-        .executeTakeFirst();
-  if (!client) return undefined;
+  const keyHash = hash ?? sha256Hex(bearer);
+  if (bearer.startsWith('pa_')) {
+    const client = await db
+      .selectFrom('client')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return client ? { principal: principalOf(client), validUntilMs: Infinity } : undefined;
+  }
+  const token = await db
+    .selectFrom('access_token')
+    .innerJoin('client', 'client.id', 'access_token.client_id')
+    .selectAll('client')
+    .select('access_token.expires_at as token_expires_at')
+    .where('access_token.token_hash', '=', keyHash)
+    .where('access_token.expires_at', '>', nowIso())
+    .executeTakeFirst();
+  if (!token) return undefined;
+  return { principal: principalOf(token), validUntilMs: Date.parse(token.token_expires_at) };
+}
+
+function principalOf(client: Client): ClientPrincipal {
   return {
     kind: 'client',
     clientRecordId: client.id,

@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { metaChanged } from '../store/meta/changes.ts';
 import type { Domain, Invitation, MetaDatabase, User } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import { toDomainJson, type DomainJson } from './domains.ts';
@@ -271,6 +272,8 @@ export async function acceptInvitation(
     }
     await trx.deleteFrom('invitation').where('id', '=', invitation.id).execute();
   });
+  // A new member may now send data to the domain (ingestion caches who may).
+  metaChanged(invitation.domain_id);
 }
 
 /** Delete an invitation (declined by the invitee or revoked by an admin); its link dies. */

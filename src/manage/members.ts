@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { metaChanged } from '../store/meta/changes.ts';
 import type { Domain, Member, MemberRole, MetaDatabase, User } from '../store/meta/schema.ts';
 import { nowIso } from '../store/meta/time.ts';
 import type { DomainRole } from './principal.ts';
@@ -143,6 +144,8 @@ export async function changeMemberRole(
     .set({ role, mod_time: updated.mod_time })
     .where('id', '=', member.id)
     .execute();
+  // Roles decide who may send data; ingestion caches them.
+  metaChanged(member.domain_id);
   const user = await db
     .selectFrom('user')
     .select(['id', 'email', 'full_name'])
@@ -160,4 +163,5 @@ export async function removeMember(
   const member = changeableMember(actor, target);
   const result = await db.deleteFrom('member').where('id', '=', member.id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('member');
+  metaChanged(member.domain_id);
 }

@@ -2,7 +2,7 @@
  * Random identifiers and secrets, and how they are hashed for storage. Formats follow API.md §1.3
  * (the JS SDK checks some lengths before sending anything).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -39,7 +39,8 @@ export const newAccessToken = (): string => randomAlphanumeric(43);
  * tokens) that must be looked up by value; a slow hash buys nothing against 256-bit guesses.
  */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  // The one-shot form: no Hash object per call (every authenticated request hashes its bearer).
+  return hash('sha256', value, 'hex');
 }
 
 /** argon2id hash (PHC string) for passwords and client secrets. */

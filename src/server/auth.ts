@@ -6,12 +6,16 @@
  * Credentials, first match wins: `Authorization: Bearer …`; `?access=<code>` (client-or-link
  * routes); the dashboard's `spoor_session` cookie (unsafe methods also need `X-CSRF-Token`);
  * nothing at all on a client-or-link route addressing a public domain (`?id=`).
+ *
+ * Routes marked `cachedCredentials` (ingestion) resolve bearer credentials through the
+ * short-lived `CredentialCache`; every other route asks the metadata store each time.
  */
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { CredentialCache } from '../manage/credential-cache.ts';
 import { authenticateAccessCode, authenticateBearer } from '../manage/credentials.ts';
 import {
   authenticatePublicDomain,
@@ -34,6 +38,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /** Bearer credentials may come from the short-lived cache (ingestion: DESIGN.md §2). */
+    cachedCredentials?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -58,6 +64,8 @@ export async function installAuth(
   await app.register(cookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('dashboardSession', null);
+  const credentials = new CredentialCache(db);
+  app.addHook('onClose', async () => credentials.close());
   app.addHook('onRequest', async (request, reply) => {
     const mode: AuthMode =
       request.routeOptions.config.auth ??
@@ -67,7 +75,12 @@ export async function installAuth(
     const header = request.headers.authorization;
     if (header !== undefined && header.trim() !== '') {
       const match = /^Bearer\s+(\S*)\s*$/i.exec(header);
-      const principal = match ? await authenticateBearer(db, match[1] ?? '') : undefined;
+      // No match leaves '' (malformed header), which no credential has.
+      const bearer = match?.[1] ?? '';
+      const principal =
+        request.routeOptions.config.cachedCredentials === true
+          ? await credentials.authenticate(bearer)
+          : await authenticateBearer(db, bearer);
       if (!principal) throw new UnauthorizedError('the access token is invalid or expired');
       request.principal = principal;
       return;

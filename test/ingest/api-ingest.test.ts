@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Domain, User } from '../../src/store/meta/schema.ts';
+import { deleteClient } from '../../src/manage/clients.ts';
+import { changeMemberRole, findMemberTarget, removeMember } from '../../src/manage/members.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
 import {
+  addMember,
   makeAccessKey,
   makeDomain,
   makeOauthClient,
@@ -343,6 +346,46 @@ describe('credentials and domains', () => {
         })
       ).statusCode,
     ).toBe(401);
+  });
+  it('refuses an access key on its next request once its client is deleted', async () => {
+    const { domain, host } = await freshDomain();
+    const send = () => post(world.app, '/api/v1/hit', key, { url: `https://${host}/`, ...visitor });
+    expect((await send()).statusCode).toBe(200);
+    expect((await send()).statusCode).toBe(200);
+    const client = await world.meta.db
+      .selectFrom('client')
+      .select('id')
+      .where('domain_id', '=', domain.id)
+      .executeTakeFirstOrThrow();
+    await deleteClient(world.meta.db, client.id);
+    expect((await send()).statusCode).toBe(401);
+  });
+  it("follows a member's role change and removal at once", async () => {
+    const { domain, host } = await freshDomain();
+    const admin = await makeUser(world.meta.db, 'admin');
+    await addMember(world.meta.db, domain, admin, 'admin');
+    const token = await tokenFor(world.app, await makeOauthClient(world.meta.db, admin, null));
+    const send = () =>
+      post(world.app, '/api/v1/hit', token, { url: `https://${host}/`, ...visitor });
+    expect((await send()).statusCode).toBe(200);
+    const target = await findMemberTarget(
+      world.meta.db,
+      (
+        await world.meta.db
+          .selectFrom('member')
+          .select('id')
+          .where('domain_id', '=', domain.id)
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    const owner = { userId: user.id, role: 'Owner' } as const;
+    await changeMemberRole(world.meta.db, owner, target!, 'viewer');
+    // A viewer's domains are no candidates for a user client's hits.
+    expect((await send()).statusCode).toBe(400);
+    await changeMemberRole(world.meta.db, owner, target!, 'admin');
+    expect((await send()).statusCode).toBe(200);
+    await removeMember(world.meta.db, owner, target!);
+    expect((await send()).statusCode).toBe(400);
   });
 });
 
