@@ -6,7 +6,9 @@
 import { toDateTime64 } from '../store/clickhouse/sql.ts';
 import {
   newSessionRow,
+  sessionRow,
   sessionUpdateRows,
+  withAttributes,
   type AttributeColumns,
   type EventRow,
   type PageViewRow,
@@ -71,37 +73,6 @@ export interface SessionOutcome {
   events: EventRow[];
 }
 
-const ATTRIBUTE_KEYS = [
-  'language',
-  'country_code',
-  'region',
-  'city',
-  'referrer',
-  'referrer_name',
-  'referrer_icon',
-  'os',
-  'os_version',
-  'browser',
-  'browser_version',
-  'platform',
-  'screen_width',
-  'screen_height',
-  'screen_class',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'channel',
-] as const satisfies readonly (keyof AttributeColumns)[];
-
-/** The attribute columns of a session state, to copy onto its page views and events. */
-export function attributesOf(state: SessionState): AttributeColumns {
-  const out = {} as Record<string, unknown>;
-  for (const key of ATTRIBUTE_KEYS) out[key] = state[key];
-  return out as AttributeColumns;
-}
-
 /**
  * Whether the request may continue `live`: within the timeout and the 24-hour maximum, and not
  * bringing a different referrer or campaign (a non-empty referrer, referrer name or UTM value
@@ -143,13 +114,12 @@ export function advanceSession(
 function startSession(request: SessionRequest, sessionId: number): SessionOutcome {
   const time = toDateTime64(new Date(request.timeMs));
   const interactive = request.kind === 'event' && !request.event?.nonInteractive;
-  const state: SessionState = {
+  const state = withAttributes<Omit<SessionState, keyof AttributeColumns>>(request.attributes(), {
     domain_id: request.domainId,
     visitor_id: request.visitorId,
     session_id: sessionId,
     time,
     start: time,
-    ...request.attributes(),
     duration_seconds: 0,
     entry_path: request.path,
     exit_path: request.path,
@@ -161,7 +131,7 @@ function startSession(request: SessionRequest, sessionId: number): SessionOutcom
     extended: 0,
     is_bot: 0,
     hostname: request.hostname,
-  };
+  });
   const row = newSessionRow(state);
   const next: LiveSession = {
     state: row,
@@ -185,14 +155,13 @@ function continueSession(live: LiveSession, request: SessionRequest): SessionOut
   const t = request.timeMs;
   const timeMs = Math.max(live.timeMs, t);
   const startMs = Math.min(live.startMs, t);
-  const { sign: _sign, version: _version, ...previousState } = previous;
-  const state: SessionState = {
-    ...previousState,
-    time: toDateTime64(new Date(timeMs)),
-    start: toDateTime64(new Date(startMs)),
-    duration_seconds: Math.floor((timeMs - startMs) / 1000),
-    hostname: request.hostname || previous.hostname,
-  };
+  // A copy of the previous state to change (its `sign` and `version` are replaced when the row
+  // is built by sessionUpdateRows).
+  const state: SessionState = sessionRow(previous, previous.sign, previous.version);
+  state.time = toDateTime64(new Date(timeMs));
+  state.start = toDateTime64(new Date(startMs));
+  state.duration_seconds = Math.floor((timeMs - startMs) / 1000);
+  state.hostname = request.hostname || previous.hostname;
   let lastPageViewMs = live.lastPageViewMs;
   const pageViews: PageViewRow[] = [];
   const events: EventRow[] = [];
@@ -239,37 +208,33 @@ function continueSession(live: LiveSession, request: SessionRequest): SessionOut
   };
 }
 
-function identity(state: SessionState, request: SessionRequest) {
-  return {
-    domain_id: state.domain_id,
-    visitor_id: state.visitor_id,
-    session_id: state.session_id,
-    time: toDateTime64(new Date(request.timeMs)),
-    start: state.start,
-  };
-}
-
 function pageViewRow(
   state: SessionState,
   request: SessionRequest,
   onPrevious: number,
 ): PageViewRow {
-  return {
-    ...identity(state, request),
-    ...attributesOf(state),
+  return withAttributes<Omit<PageViewRow, keyof AttributeColumns>>(state, {
+    domain_id: state.domain_id,
+    visitor_id: state.visitor_id,
+    session_id: state.session_id,
+    time: toDateTime64(new Date(request.timeMs)),
+    start: state.start,
     duration_seconds: onPrevious,
     path: request.path,
     title: request.title,
     hostname: request.hostname,
     tags: request.tags,
-  };
+  });
 }
 
 function eventRow(state: SessionState, request: SessionRequest): EventRow {
   const event = request.event!;
-  return {
-    ...identity(state, request),
-    ...attributesOf(state),
+  return withAttributes<Omit<EventRow, keyof AttributeColumns>>(state, {
+    domain_id: state.domain_id,
+    visitor_id: state.visitor_id,
+    session_id: state.session_id,
+    time: toDateTime64(new Date(request.timeMs)),
+    start: state.start,
     name: event.name,
     meta_keys: event.metaKeys,
     meta_values: event.metaValues,
@@ -278,5 +243,5 @@ function eventRow(state: SessionState, request: SessionRequest): EventRow {
     path: request.path,
     title: request.title,
     hostname: request.hostname,
-  };
+  });
 }

@@ -113,6 +113,28 @@ function rowReplacer(this: Record<string, unknown>, key: string, value: unknown)
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
+/** Whether a value holds a Date or a bigint anywhere, which only the replacer serialises right. */
+function needsReplacer(value: unknown): boolean {
+  if (typeof value === 'bigint' || value instanceof Date) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(needsReplacer);
+  for (const key in value) {
+    if (needsReplacer((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
+ * The rows as JSONEachRow input: one JSON array of objects, which the format also reads and
+ * which one JSON.stringify call writes faster than a line per row.
+ */
+function jsonEachRowPayload(rows: readonly InsertRow[]): Buffer {
+  // A replacer takes JSON.stringify off V8's fast path (twice the time per row); rows of plain
+  // strings, numbers, arrays and objects, as the writer's are, do not need it.
+  const text = rows.some(needsReplacer) ? JSON.stringify(rows, rowReplacer) : JSON.stringify(rows);
+  return Buffer.from(text);
+}
+
 /** Parse JSONEachRow output without one JSON.parse per line. */
 function parseJsonEachRow<T>(text: string): T[] {
   const body = text.trimEnd();
@@ -155,7 +177,7 @@ export class ChdbEventStore implements EventStore {
     const target = table.includes('.')
       ? table.split('.').map(assertIdentifier).join('.')
       : `${this.database}.${assertIdentifier(table)}`;
-    const payload = Buffer.from(rows.map((row) => JSON.stringify(row, rowReplacer)).join('\n'));
+    const payload = jsonEachRowPayload(rows);
     await this.track(() =>
       this.session.insert({
         table: target,
