@@ -3,11 +3,11 @@
  * id and the geo lookup — and never stored.
  */
 import { BlockList, isIP } from 'node:net';
+import { Ipv4Ranges } from './ipv4-ranges.ts';
 
 // Ranges that are never a visitor's public address: unspecified, private, carrier-grade NAT,
 // loopback, link-local and IPv6 unique-local.
-const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [
+const NON_PUBLIC_V4 = new Ipv4Ranges([
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -15,16 +15,15 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.168.0.0', 16],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
+]);
+const NON_PUBLIC_V6 = new BlockList();
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
 ] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NON_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /**
@@ -45,7 +44,10 @@ export function parseAddress(raw: string): string | null {
 
 /** True for an address that can be a visitor's public address. */
 export function isPublicAddress(address: string): boolean {
-  return !NON_PUBLIC.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  const version = isIP(address);
+  if (version === 6) return !NON_PUBLIC_V6.check(address, 'ipv6');
+  // BlockList answers false for a string that is no IPv4 address; keep that answer.
+  return version !== 4 || !NON_PUBLIC_V4.includes(address);
 }
 
 /** The right-most public address of a comma-separated list that `skip` does not exclude. */
@@ -93,7 +95,7 @@ export function apiClientIp(fields: ApiAddressFields): string | null {
   const candidates = [
     fields.cf_connecting_ip ?? '',
     fields.x_forwarded_for ?? '',
-    forwardedFor(fields.forwarded ?? ''),
+    fields.forwarded ? forwardedFor(fields.forwarded) : '',
     fields.x_real_ip ?? '',
   ];
   for (const candidate of candidates) {

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
 import maxmind, { type CityResponse, type CountryResponse, type Reader } from 'maxmind';
+import { Ipv4Ranges } from './ipv4-ranges.ts';
 import type { GeoInfo } from './types.ts';
 
 export interface GeoOptions {
@@ -18,8 +19,7 @@ const COUNTRY_DATABASE = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-a
 
 // Addresses that are not on the public Internet. The bundled country data wrongly maps some of
 // them (192.168.0.0/16 → AU, 2001:db8::/32 → JP), so they are answered before any lookup.
-const NOT_PUBLIC = new BlockList();
-for (const [network, prefix] of [
+const NOT_PUBLIC_V4 = new Ipv4Ranges([
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -34,9 +34,8 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
+]);
+const NOT_PUBLIC_V6 = new BlockList();
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
@@ -47,7 +46,7 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NOT_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 const UNKNOWN: GeoInfo = Object.freeze({ countryCode: '', region: '', city: '' });
@@ -133,7 +132,9 @@ function publicAddress(ip: string): string | null {
   }
   const version = isIP(address);
   if (version === 0) return null;
-  return NOT_PUBLIC.check(address, version === 4 ? 'ipv4' : 'ipv6') ? null : address;
+  const notPublic =
+    version === 4 ? NOT_PUBLIC_V4.includes(address) : NOT_PUBLIC_V6.check(address, 'ipv6');
+  return notPublic ? null : address;
 }
 
 function hexToIpv4(value: string): string | null {

@@ -33,8 +33,31 @@ describe('visitorId (decision 14)', () => {
     expect(id({ domain: 'ab', ua: 'c' })).not.toBe(id({ domain: 'a', ua: 'bc' }));
   });
 
+  it('keeps its values: stored sessions are found again by them', () => {
+    expect(id()).toBe('4590846559729107679');
+    expect(id({ secret: 'k'.repeat(100), ip: '2001:db8::1', day: '20261201' })).toBe(
+      '4515065503006986236',
+    );
+  });
+
   it('takes the date in UTC', () => {
     expect(utcDay(Date.parse('2026-11-30T23:59:59.999Z'))).toBe('20261130');
     expect(utcDay(Date.parse('2026-12-01T00:00:00.000+01:00'))).toBe('20261130');
+  });
+
+  it('answers every day right, also alternating ones and those before 1970', () => {
+    const cases: [number, string][] = [
+      [0, '19700101'],
+      [-1, '19691231'],
+      [86_399_999, '19700101'],
+      [86_400_000, '19700102'],
+      [-1, '19691231'],
+      [Date.parse('2026-11-30T23:59:59.999Z'), '20261130'],
+      [Date.parse('2026-12-01T00:00:00.000Z'), '20261201'],
+      [Date.parse('2026-11-30T23:59:59.999Z'), '20261130'],
+      [253402300799999, '99991231'],
+      [-62135596800000, '00010101'],
+    ];
+    for (const [time, day] of cases) expect(utcDay(time)).toBe(day);
   });
 });
