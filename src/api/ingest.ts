@@ -117,7 +117,8 @@ export async function registerIngestRoutes(app: App, deps: AppDeps): Promise<voi
     const accepted: { request: IncomingRequest; host: string; index: number }[] = [];
     bodies.forEach((body, index) => {
       const result = normaliseApiBody(endpoint.kind, body, now, batch);
-      if (result.ok) accepted.push({ ...result.value, index });
+      if (result.ok)
+        accepted.push({ request: result.value.request, host: result.value.host, index });
       else {
         for (const [field, message] of Object.entries(result.problems)) {
           problems[batch ? `[${index}].${field}` : field] = message;

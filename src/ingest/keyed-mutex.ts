@@ -4,12 +4,13 @@ export class KeyedMutex {
 
   /** Run `task` once every earlier task of `key` has finished. */
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => done);
+    // Nearly always nobody holds the key: then the task starts at once, without a chained promise.
+    const tail = previous === undefined ? done : previous.then(() => done);
     this.tails.set(key, tail);
-    await previous;
+    if (previous !== undefined) await previous;
     try {
       return await task();
     } finally {
