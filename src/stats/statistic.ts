@@ -38,6 +38,23 @@ export interface Statistic {
 export const contextFor = (input: StatisticInput): SqlContext =>
   sqlContext(input.events.database, input.filter);
 
+// Identical queries in flight at the same time share one run. The engine runs one query at a
+// time, so a duplicate would only queue behind the first to repeat its work; the dashboard asks
+// for the period's figures through both `total` and `growth` at once.
+const inFlight = new WeakMap<EventStore, Map<string, Promise<unknown[]>>>();
+
+function sharedRun(events: EventStore, sql: string, params: QueryParams): Promise<unknown[]> {
+  let running = inFlight.get(events);
+  if (!running) inFlight.set(events, (running = new Map()));
+  const key = `${sql}\n${JSON.stringify(params)}`;
+  const existing = running.get(key);
+  // A copy per caller, so that no caller can reorder another's rows.
+  if (existing) return existing.then((rows) => [...rows]);
+  const run = events.query<unknown>(sql, params).finally(() => running.delete(key));
+  running.set(key, run);
+  return run;
+}
+
 /**
  * Run a statistics query. An invalid regular expression in `pattern` (ClickHouse can only tell
  * when it compiles it) is the client's error: 400, not 500.
@@ -48,7 +65,7 @@ export async function runQuery<T>(
   params: QueryParams,
 ): Promise<T[]> {
   try {
-    return await events.query<T>(sql, params);
+    return (await sharedRun(events, sql, params)) as T[];
   } catch (err) {
     if (err instanceof EventStoreError && err.code === 427) {
       throw new ValidationError({ pattern: 'not a valid RE2 regular expression' });
