@@ -4,6 +4,7 @@
  * vouch for it (after a restart, or after evicting a session that was still alive), so a restart
  * does not split sessions.
  */
+import { LRUCache } from 'lru-cache';
 import type { EventStore } from '../store/clickhouse/event-store.ts';
 import type { SessionRow } from '../store/clickhouse/rows.ts';
 import { toDateTime64 } from '../store/clickhouse/sql.ts';
@@ -29,36 +30,33 @@ export const visitorKey = (domainId: string, visitorId: string): string =>
 
 /** A bounded in-process cache; the least recently used session goes first. */
 export class MemorySessionCache implements SessionCache {
-  private readonly entries = new Map<string, LiveSession>();
+  private readonly entries: LRUCache<string, LiveSession>;
   /** Sessions alive at or after this time may be missing (process start, evictions, clears). */
   private incompleteUntil: number;
 
   constructor(
-    private readonly capacity = 200_000,
+    capacity = 200_000,
     private readonly now: () => number = Date.now,
   ) {
     // Sessions written by an earlier process are not here until they are looked up.
     this.incompleteUntil = now();
+    this.entries = new LRUCache({
+      max: capacity,
+      dispose: (oldest, _key, reason) => {
+        // An evicted session may still be continued: misses up to its expiry must ask the store.
+        if (reason === 'evict') {
+          this.incompleteUntil = Math.max(this.incompleteUntil, oldest.timeMs + SESSION_TIMEOUT_MS);
+        }
+      },
+    });
   }
 
   async get(key: string): Promise<LiveSession | undefined> {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+    return this.entries.get(key);
   }
 
   async set(key: string, session: LiveSession): Promise<void> {
-    this.entries.delete(key);
     this.entries.set(key, session);
-    if (this.entries.size > this.capacity) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, LiveSession];
-      this.entries.delete(oldestKey);
-      // An evicted session may still be continued: misses up to its expiry must ask the store.
-      this.incompleteUntil = Math.max(this.incompleteUntil, oldest.timeMs + SESSION_TIMEOUT_MS);
-    }
   }
 
   complete(timeMs: number): boolean {

@@ -22,6 +22,7 @@
  *   `Headless Chrome`; Opera Mini/Touch/Coast keep their names (their versions are on their own
  *   scale, which Opera's floor of 65 would misjudge).
  */
+import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
 import type { ClientHints, Platform, UserAgentInfo } from './types.ts';
 
@@ -38,26 +39,15 @@ export interface Brand {
   version: string;
 }
 
-const cache = new Map<string, UserAgentInfo>();
+const cache = new LRUCache<string, UserAgentInfo>({ max: CACHE_SIZE });
 
 /** Browser, OS, versions and platform of a request (cached; hints take precedence). */
 export function parseUserAgent(userAgent: string, hints: ClientHints): UserAgentInfo {
   const key = cacheKey(userAgent, hints);
   const cached = key === null ? undefined : cache.get(key);
-  if (cached !== undefined && key !== null) {
-    // Re-inserting moves the entry to the end of the Map's order: least recently used first.
-    cache.delete(key);
-    cache.set(key, cached);
-    return { ...cached };
-  }
+  if (cached !== undefined) return { ...cached };
   const info = computeUserAgentInfo(userAgent, hints);
-  if (key !== null) {
-    cache.set(key, info);
-    if (cache.size > CACHE_SIZE) {
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) cache.delete(oldest.value);
-    }
-  }
+  if (key !== null) cache.set(key, info);
   return { ...info };
 }
 

@@ -8,6 +8,7 @@
  * cache holds no secret.
  */
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { onMetaChange } from '../store/meta/changes.ts';
 import type { MetaDatabase } from '../store/meta/schema.ts';
 import { identifyBearer } from './credentials.ts';
@@ -32,11 +33,10 @@ export interface CredentialCacheOptions {
 
 /** Bearer credential → principal, briefly cached; see the module comment. */
 export class CredentialCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   /** Bumped by every clear: a look-up that began before one must not store what it read. */
   private generation = 0;
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
 
@@ -45,7 +45,7 @@ export class CredentialCache {
     options: CredentialCacheOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? CREDENTIAL_TTL_MS;
-    this.maxEntries = options.maxEntries ?? CREDENTIAL_CACHE_SIZE;
+    this.entries = new LRUCache({ max: options.maxEntries ?? CREDENTIAL_CACHE_SIZE });
     this.now = options.now ?? Date.now;
     this.unsubscribe = onMetaChange(() => this.clear());
   }
@@ -56,12 +56,8 @@ export class CredentialCache {
     const hash = sha256Hex(bearer);
     const hit = this.entries.get(hash);
     if (hit !== undefined) {
+      if (hit.expiresAt > this.now()) return hit.principal;
       this.entries.delete(hash);
-      if (hit.expiresAt > this.now()) {
-        // Re-inserting moves the entry to the end of the Map's order: least recently used first.
-        this.entries.set(hash, hit);
-        return hit.principal;
-      }
     }
     const generation = this.generation;
     const identity = await identifyBearer(this.db, bearer, hash);
@@ -71,10 +67,6 @@ export class CredentialCache {
       const principal = freezePrincipal(identity.principal);
       const expiresAt = Math.min(this.now() + this.ttlMs, identity.validUntilMs);
       this.entries.set(hash, { principal, expiresAt });
-      if (this.entries.size > this.maxEntries) {
-        const oldest = this.entries.keys().next();
-        if (oldest.done !== true) this.entries.delete(oldest.value);
-      }
       return principal;
     }
     return identity.principal;

@@ -6,36 +6,31 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { LRUCache } from 'lru-cache';
 
 /** Distinct SQL texts kept; `IN (…)` lists of varying length make the only unbounded family. */
 export const STATEMENT_CACHE_SIZE = 500;
 
 /** A Kysely `SqliteDatabase` over better-sqlite3 that keeps the last `size` statements. */
 export class CachingSqliteDatabase implements SqliteDatabase {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: LRUCache<string, Statement>;
 
   constructor(
     private readonly database: Database,
-    private readonly size = STATEMENT_CACHE_SIZE,
-  ) {}
+    size = STATEMENT_CACHE_SIZE,
+  ) {
+    this.statements = new LRUCache({ max: size });
+  }
 
   /** The cached statement for `sql`, or a freshly prepared one. */
   prepare(sql: string): SqliteStatement {
     const cached = this.statements.get(sql);
     if (cached !== undefined) {
       // A statement still iterating (a streamed query) cannot start again: use a fresh one.
-      if (cached.busy) return this.database.prepare(sql);
-      // Re-inserting moves the entry to the end of the Map's order: least recently used first.
-      this.statements.delete(sql);
-      this.statements.set(sql, cached);
-      return cached;
+      return cached.busy ? this.database.prepare(sql) : cached;
     }
     const statement = this.database.prepare(sql);
     this.statements.set(sql, statement);
-    if (this.statements.size > this.size) {
-      const oldest = this.statements.keys().next();
-      if (oldest.done !== true) this.statements.delete(oldest.value);
-    }
     return statement;
   }
 
