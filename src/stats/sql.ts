@@ -166,14 +166,16 @@ export function eventConditions(ctx: SqlContext, alias = ''): string[] {
 }
 
 /** Rows (table alias `alias`, '' for none) not of a bot session: those never count. */
-export function notBotSession(ctx: SqlContext, alias: string, window: Window): string {
+export function notBotSession(ctx: SqlContext, alias: string): string {
   const col = (name: string) => (alias === '' ? name : `${alias}.${name}`);
-  // Bot sessions are few: reading the one-byte counter first (PREWHERE) and the start range
-  // only for them halves this subquery against evaluating the range on every session.
+  // All of the domain's bot sessions, not only those near the window: bots are few, and a range
+  // on `start` would make the engine read that 8-byte column of every session, where the
+  // one-byte counter alone is enough (measured: 25 ms → 13 ms at 3 M sessions, which is
+  // most of a small event query). Reading the counter grows with the domain's history, by
+  // about a byte per session, compressed.
   return `(${col('visitor_id')}, ${col('session_id')}) NOT IN (
     SELECT visitor_id, session_id FROM ${ctx.db}.session
-    PREWHERE is_bot >= ${BOT_THRESHOLD}
-    WHERE domain_id = ${domainParam(ctx)} AND ${sessionStartRange(window)})`;
+    WHERE domain_id = ${domainParam(ctx)} AND is_bot >= ${BOT_THRESHOLD})`;
 }
 
 /** The domain id as a bound parameter. */
@@ -283,7 +285,7 @@ export function rowsSource(
     ...(options.page === false ? [] : pageConditions(ctx, 'v')),
     ...(table === 'event' && options.event !== false ? eventConditions(ctx, 'v') : []),
     // With the join the session side already excludes bots.
-    ...(join ? [] : [notBotSession(ctx, 'v', window)]),
+    ...(join ? [] : [notBotSession(ctx, 'v')]),
   ];
   const joined = join
     ? ` INNER JOIN (${collapsedSessions(ctx, window, {
@@ -371,7 +373,7 @@ export function totalVisitors(ctx: SqlContext, window: Window): string {
 /** All page views of the domain in the window, unfiltered: the base of `relative_views`. */
 export function totalViews(ctx: SqlContext, window: Window): string {
   return `(SELECT count() FROM ${ctx.db}.page_view WHERE domain_id = ${domainParam(ctx)} AND ${within('time', window)}
-    AND ${notBotSession(ctx, '', window)})`;
+    AND ${notBotSession(ctx, '')})`;
 }
 
 /** The window stretched by the longest session past its end (to find what follows inside it). */
