@@ -24,7 +24,6 @@ import {
   rowsSource,
   searchCondition,
   totalViews,
-  totalVisitors,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -33,6 +32,7 @@ import {
   num,
   ratio,
   runQuery,
+  totalVisitorsOf,
   type Statistic,
   type StatisticInput,
 } from './statistic.ts';
@@ -261,8 +261,7 @@ export function dimensionSql(ctx: SqlContext, window: Window, d: Dimension): str
             count() AS g_weight
           FROM (${base}) GROUP BY ${all.join(', ')}`,
         ];
-  return `SELECT ${[...grouped, ...figures].join(',\n      ')},
-      ${totalVisitors(ctx, window)} AS total_visitors
+  return `SELECT ${[...grouped, ...figures].join(',\n      ')}
     FROM (${source})
     GROUP BY ${grouped.join(', ')}
     ${ranking(ctx, sortable, ['visitors DESC', ...group.map((f) => `c_${f} ASC`)])}`;
@@ -277,17 +276,16 @@ export async function dimensionRows(
 ): Promise<Record<string, string | number>[]> {
   const ctx = contextFor(input);
   const window = requestWindow(ctx);
-  const rows = await runQuery<RawRow>(
-    input.events,
-    dimensionSql(ctx, window, d),
-    ctx.params.values,
-  );
+  const [rows, totalVisitors] = await Promise.all([
+    runQuery<RawRow>(input.events, dimensionSql(ctx, window, d), ctx.params.values),
+    totalVisitorsOf(input),
+  ]);
   return rows.map((row) => {
     const out: Record<string, string | number> = {};
     for (const f of d.fields) out[f] = String(row[`c_${f}`] ?? row[`p_${f}`] ?? '');
     const visitors = num(row.visitors);
     out.visitors = visitors;
-    out.relative_visitors = ratio(visitors, num(row.total_visitors));
+    out.relative_visitors = ratio(visitors, totalVisitors);
     if (d.sessionFigures) {
       const sessions = num(row.sessions);
       const bounces = num(row.bounces);
@@ -389,12 +387,15 @@ async function tagRows(input: StatisticInput, key: string | undefined): Promise<
   };
   const conditions = [...where, ...searchCondition(ctx, label)];
   const sql = `SELECT ${label} AS c_label, uniqExact(c_visitor) AS visitors, count() AS views,
-      ${totalVisitors(ctx, window)} AS total_visitors, ${totalViews(ctx, window)} AS total_views
+      ${totalViews(ctx, window)} AS total_views
     FROM ${from}
     ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
     GROUP BY ${label}
     ${ranking(ctx, sortable, ['visitors DESC', `${label} ASC`])}`;
-  const rows = await runQuery<RawRow>(input.events, sql, ctx.params.values);
+  const [rows, totalVisitors] = await Promise.all([
+    runQuery<RawRow>(input.events, sql, ctx.params.values),
+    totalVisitorsOf(input),
+  ]);
   return rows.map((row) => {
     const visitors = num(row.visitors);
     const views = num(row.views);
@@ -404,7 +405,7 @@ async function tagRows(input: StatisticInput, key: string | undefined): Promise<
       value: key === undefined ? '' : labelValue,
       visitors,
       views,
-      relative_visitors: ratio(visitors, num(row.total_visitors)),
+      relative_visitors: ratio(visitors, totalVisitors),
       relative_views: ratio(views, num(row.total_views)),
     };
   });

@@ -17,7 +17,6 @@ import {
   rowsSource,
   searchCondition,
   totalViews,
-  totalVisitors,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -27,6 +26,7 @@ import {
   ratio,
   roundSeconds,
   runQuery,
+  totalVisitorsOf,
   type Statistic,
   type StatisticInput,
 } from './statistic.ts';
@@ -117,8 +117,13 @@ interface RawEventStats {
  * that key, restricted to events carrying the key (SEMANTICS §7.12, §7.13). The inner query
  * aggregates under `e_*` aliases so the outer response names never shadow a column.
  */
-function eventStatsSql(ctx: SqlContext, window: Window, metaKey: string | undefined): string {
-  const total = totalVisitors(ctx, window);
+function eventStatsSql(
+  ctx: SqlContext,
+  window: Window,
+  metaKey: string | undefined,
+  totalVisitors: number,
+): string {
+  const total = ctx.params.add(totalVisitors, 'UInt64');
   const value = metaKey === undefined ? `''` : `v.meta_values[indexOf(v.meta_keys, ${metaKey})]`;
   const where = [
     ...(metaKey === undefined ? [] : [`has(v.meta_keys, ${metaKey})`]),
@@ -149,12 +154,13 @@ async function eventStats(
   input: StatisticInput,
   metaKey: string | undefined,
 ): Promise<EventStats[]> {
+  const total = await totalVisitorsOf(input);
   const ctx = contextFor(input);
   const window = requestWindow(ctx);
   const key = metaKey === undefined ? undefined : ctx.params.add(metaKey, 'String');
   const rows = await runQuery<RawEventStats>(
     input.events,
-    eventStatsSql(ctx, window, key),
+    eventStatsSql(ctx, window, key, total),
     ctx.params.values,
   );
   return rows.map((r) => ({
@@ -252,12 +258,17 @@ interface RawEventPage {
  * the domain groups by title): visitors who sent the event there, `views` = number of events,
  * sessions with one, and those of them whose latest state is a bounce (SEMANTICS §6.5, §8.4).
  */
-function eventPagesSql(ctx: SqlContext, window: Window, byTitle: boolean): string {
+function eventPagesSql(
+  ctx: SqlContext,
+  window: Window,
+  byTitle: boolean,
+  totalVisitors: number,
+): string {
   const where = searchCondition(ctx, 'toString(v.path)');
   const average = ctx.filter.includeAvgTimeOnPage ? AVERAGE_DURATION : '0';
   return `SELECT p_path AS path, p_title AS title, p_visitors AS visitors, p_views AS views,
       p_sessions AS sessions, p_bounces AS bounces,
-      p_visitors / greatest(${totalVisitors(ctx, window)}, 1) AS relative_visitors,
+      p_visitors / greatest(${ctx.params.add(totalVisitors, 'UInt64')}, 1) AS relative_visitors,
       p_views / greatest(${totalViews(ctx, window)}, 1) AS relative_views,
       p_bounces / if(p_sessions = 0, 1, p_sessions) AS bounce_rate,
       p_average AS average_time_spent_seconds
@@ -278,8 +289,9 @@ function eventPagesSql(ctx: SqlContext, window: Window, byTitle: boolean): strin
 async function eventPages(input: StatisticInput): Promise<EventPageStats[]> {
   // The event name must be set (JS SDK `eventPages`), else there is nothing to list.
   if (!input.filter.event.some(isPositive)) return [];
+  const total = await totalVisitorsOf(input);
   const ctx = contextFor(input);
-  const sql = eventPagesSql(ctx, requestWindow(ctx), input.domain.group_by_title === 1);
+  const sql = eventPagesSql(ctx, requestWindow(ctx), input.domain.group_by_title === 1, total);
   const rows = await runQuery<RawEventPage>(input.events, sql, ctx.params.values);
   return rows.map((r) => {
     const sessions = num(r.sessions);
@@ -319,21 +331,20 @@ function nameSearch(search: string): (name: string) => boolean {
 }
 
 interface RawGoalFigures {
-  total_visitors: string;
   [column: string]: string;
 }
 
 /**
  * Visitors and page views matching each goal's pattern (one column pair per goal) among the
- * window's page views with the request's filters (SEMANTICS §7.11), plus all visitors of the
- * period for `cr`.
+ * window's page views with the request's filters (SEMANTICS §7.11); `cr` divides by
+ * `totalVisitorsOf`.
  */
 function goalFiguresSql(ctx: SqlContext, window: Window, patterns: readonly string[]): string {
   const matches = patterns.map((p) => `match(v.path, ${ctx.params.add(p, 'String')})`);
   const columns = matches.map(
     (m, i) => `uniqExactIf(v.visitor_id, ${m}) AS g${i}_visitors, countIf(${m}) AS g${i}_views`,
   );
-  return `SELECT ${columns.join(', ')}, ${totalVisitors(ctx, window)} AS total_visitors
+  return `SELECT ${columns.join(', ')}
     ${rowsSource(ctx, 'page_view', window)} AND (${matches.join(' OR ')})`;
 }
 
@@ -356,8 +367,10 @@ async function goalStats(input: StatisticInput): Promise<GoalStats[]> {
     requestWindow(ctx),
     goals.map((g) => g.pattern),
   );
-  const [row] = await runQuery<RawGoalFigures>(input.events, sql, ctx.params.values);
-  const total = num(row?.total_visitors);
+  const [[row], total] = await Promise.all([
+    runQuery<RawGoalFigures>(input.events, sql, ctx.params.values),
+    totalVisitorsOf(input),
+  ]);
   const results: GoalStats[] = goals.map((goal, i) => {
     const visitors = num(row?.[`g${i}_visitors`]);
     return {

@@ -28,12 +28,18 @@ import {
   timeOnPageRows,
   withLookahead,
   totalViews,
-  totalVisitors,
   within,
   type SqlContext,
   type Window,
 } from './sql.ts';
-import { contextFor, num, runQuery, type Statistic, type StatisticInput } from './statistic.ts';
+import {
+  contextFor,
+  num,
+  runQuery,
+  totalVisitorsOf,
+  type Statistic,
+  type StatisticInput,
+} from './statistic.ts';
 
 /** A.2.14. */
 export interface PageStats {
@@ -119,7 +125,12 @@ function timeOnPageSql(ctx: SqlContext, window: Window, withTitle: boolean): str
 }
 
 /** `/statistics/page`: one query, ordered and limited. */
-function pagesSql(ctx: SqlContext, window: Window, withTitle: boolean): string {
+function pagesSql(
+  ctx: SqlContext,
+  window: Window,
+  withTitle: boolean,
+  totalVisitors: number,
+): string {
   const events = hasEventFilter(ctx.filter);
   const include = ctx.filter.includeAvgTimeOnPage;
   const source = rowsSource(ctx, events ? 'event' : 'page_view', window, {
@@ -141,7 +152,7 @@ function pagesSql(ctx: SqlContext, window: Window, withTitle: boolean): string {
       g.g_visitors AS visitors, g.g_sessions AS sessions, g.g_views AS views,
       g.g_bounces AS bounces,
       g.g_bounces / if(g.g_sessions = 0, 1, g.g_sessions) AS bounce_rate,
-      g.g_visitors / greatest(${totalVisitors(ctx, window)}, 1) AS relative_visitors,
+      g.g_visitors / greatest(${ctx.params.add(totalVisitors, 'UInt64')}, 1) AS relative_visitors,
       g.g_views / greatest(${totalViews(ctx, window)}, 1) AS relative_views,
       ${average} AS average_time_spent_seconds
     FROM (${grouped}) AS g
@@ -155,7 +166,7 @@ function pagesSql(ctx: SqlContext, window: Window, withTitle: boolean): string {
 }
 
 /**
- * All sessions that started in the window, with no filter but the time (like `totalVisitors`):
+ * All sessions that started in the window, with no filter but the time (like `totalVisitorsSql`):
  * the base of `entry_rate` and `exit_rate`. A scalar subquery.
  */
 function totalSessions(ctx: SqlContext, window: Window): string {
@@ -254,7 +265,8 @@ type Raw<T> = { [K in keyof T]: string | number };
 /** Pages (A.2.14). */
 export async function pages(input: StatisticInput): Promise<PageStats[]> {
   const ctx = contextFor(input);
-  const sql = pagesSql(ctx, requestWindow(ctx), groupsByTitle(input));
+  const total = await totalVisitorsOf(input);
+  const sql = pagesSql(ctx, requestWindow(ctx), groupsByTitle(input), total);
   const rows = await runQuery<Raw<PageStats>>(input.events, sql, ctx.params.values);
   return rows.map((r) => ({
     path: String(r.path),

@@ -32,10 +32,18 @@ import {
   ratio,
   roundSeconds,
   runQuery,
+  totalVisitorsOf,
   type Statistic,
   type StatisticInput,
 } from './statistic.ts';
-import { bucketFields, figuresSql, toFigures, type Figures, type RawFigures } from './totals.ts';
+import {
+  bucketFields,
+  figuresSql,
+  periodFigures,
+  toFigures,
+  type Figures,
+  type RawFigures,
+} from './totals.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Windows
@@ -110,20 +118,6 @@ export function previousWindow(ctx: SqlContext, nowMs: number): Window {
 // ---------------------------------------------------------------------------------------------
 // Figures (hours, growth)
 
-/** Figures of one window, computed in `ctx` (whose params the window's expressions use). */
-async function windowFigures(
-  input: StatisticInput,
-  ctx: SqlContext,
-  window: Window,
-): Promise<Figures> {
-  const rows = await runQuery<RawFigures>(
-    input.events,
-    figuresSql(ctx, window, undefined),
-    ctx.params.values,
-  );
-  return toFigures(rows[0], num(rows[0]?.total_visitors));
-}
-
 /** The figures per hour of the day (0–23) in the domain's zone, always 24 rows. */
 async function hourFigures(input: StatisticInput): Promise<({ hour: number } & Figures)[]> {
   const ctx = contextFor(input);
@@ -131,7 +125,7 @@ async function hourFigures(input: StatisticInput): Promise<({ hour: number } & F
   const sql = figuresSql(ctx, window, (time) => `toHour(${time}, ${tzParam(ctx)})`);
   const rows = await runQuery<RawFigures>(input.events, sql, ctx.params.values);
   const byHour = new Map(rows.map((r) => [Number(r.bucket), r]));
-  const total = num(rows[0]?.total_visitors);
+  const total = await totalVisitorsOf(input);
   return Array.from({ length: 24 }, (_, hour) => ({
     hour,
     ...toFigures(byHour.get(hour), total),
@@ -278,11 +272,10 @@ async function computeGrowth(input: StatisticInput) {
     const ctx = contextFor(input);
     return query(ctx, previousWindow(ctx, input.nowMs));
   };
-  const figures = (ctx: SqlContext, window: Window) => windowFigures(input, ctx, window);
   const duration = (ctx: SqlContext, window: Window) => averageSessionDuration(input, ctx, window);
   const [c, p, cd, pd] = await Promise.all([
-    inCurrent(figures),
-    inPrevious(figures),
+    periodFigures(input),
+    periodFigures(input, (ctx) => previousWindow(ctx, input.nowMs)),
     inCurrent(duration),
     inPrevious(duration),
   ]);

@@ -360,14 +360,16 @@ export function searchCondition(ctx: SqlContext, column: string, commaList = fal
 
 /**
  * All visitors of the domain in the window, with no filter but the time (SEMANTICS §6.5): the
- * base of `relative_visitors` and `cr`. A scalar subquery.
+ * base of `relative_visitors` and `cr`, as a query of its own (column `n`). It depends on nothing
+ * but the domain and the window, so the requests of one dashboard view, whatever their filters,
+ * share one run of it (`totalVisitorsOf`).
  */
-export function totalVisitors(ctx: SqlContext, window: Window): string {
+export function totalVisitorsSql(ctx: SqlContext, window: Window): string {
   const unfiltered: SqlContext = {
     ...ctx,
     filter: { ...ctx.filter, attributes: [], entryPath: [], exitPath: [] },
   };
-  return `(SELECT uniqExact(visitor_id) FROM (${collapsedSessions(unfiltered, window, { scope: 'start' })}))`;
+  return `SELECT uniqExact(visitor_id) AS n FROM (${collapsedSessions(unfiltered, window, { scope: 'start' })})`;
 }
 
 /** All page views of the domain in the window, unfiltered: the base of `relative_views`. */

@@ -10,7 +10,13 @@ import type { EventStore, QueryParams } from '../store/clickhouse/event-store.ts
 import { EventStoreError } from '../store/clickhouse/event-store.ts';
 import type { Domain, MetaDatabase } from '../store/meta/schema.ts';
 import type { Filter } from './filter.ts';
-import { sqlContext, type SqlContext } from './sql.ts';
+import {
+  requestWindow,
+  sqlContext,
+  totalVisitorsSql,
+  type SqlContext,
+  type Window,
+} from './sql.ts';
 
 /** What a statistic gets to compute its answer. */
 export interface StatisticInput {
@@ -72,6 +78,24 @@ export async function runQuery<T>(
     }
     throw err;
   }
+}
+
+/**
+ * All visitors of the period with no filter but the time (`totalVisitorsSql`): of the request's
+ * window, or of the one `windowOf` builds (e.g. growth's previous period).
+ */
+export async function totalVisitorsOf(
+  input: StatisticInput,
+  windowOf: (ctx: SqlContext) => Window = requestWindow,
+): Promise<number> {
+  // A fresh context numbers the parameters alike in every request, so identical totals share a run.
+  const ctx = contextFor(input);
+  const [row] = await runQuery<{ n: string }>(
+    input.events,
+    totalVisitorsSql(ctx, windowOf(ctx)),
+    ctx.params.values,
+  );
+  return num(row?.n);
 }
 
 /** A count or sum from the engine (64-bit values arrive as text) as a JS number. */

@@ -10,7 +10,6 @@ import {
   collapsedSessions,
   requestWindow,
   rowsSource,
-  totalVisitors,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -19,6 +18,7 @@ import {
   num,
   ratio,
   runQuery,
+  totalVisitorsOf,
   type Statistic,
   type StatisticInput,
 } from './statistic.ts';
@@ -42,7 +42,6 @@ export interface RawFigures {
   sessions: string;
   bounces: string;
   views: string;
-  total_visitors: string;
 }
 
 /**
@@ -56,7 +55,6 @@ export function figuresSql(
   window: Window,
   group: ((time: string) => string) | undefined,
 ): string {
-  const total = totalVisitors(ctx, window);
   const key = (time: string) => (group ? group(time) : `''`);
   if (hasPageFilter(ctx.filter) || hasEventFilter(ctx.filter)) {
     const table = hasEventFilter(ctx.filter) ? 'event' : 'page_view';
@@ -64,8 +62,7 @@ export function figuresSql(
         uniqExact(v.visitor_id) AS visitors,
         uniqExact(v.visitor_id, v.session_id) AS sessions,
         uniqExactIf((v.visitor_id, v.session_id), s.s_bounce = 1) AS bounces,
-        count() AS views,
-        ${total} AS total_visitors
+        count() AS views
       ${rowsSource(ctx, table, window, { sessionColumns: ['s_bounce'] })}
       GROUP BY bucket`;
   }
@@ -75,7 +72,7 @@ export function figuresSql(
   const views = `SELECT toString(${key('v.time')}) AS bucket, count() AS views
       ${rowsSource(ctx, 'page_view', window, { page: false })} GROUP BY bucket`;
   return `SELECT bucket, sum(visitors) AS visitors, sum(sessions) AS sessions, sum(bounces) AS bounces,
-        sum(views) AS views, ${total} AS total_visitors
+        sum(views) AS views
       FROM (
         SELECT bucket, visitors, sessions, bounces, 0 AS views FROM (${sessions})
         UNION ALL
@@ -101,17 +98,21 @@ export function toFigures(raw: RawFigures | undefined, totalVisitorsOfPeriod: nu
   };
 }
 
-/** Figures for the whole window (used by totals and growth). */
-export async function periodFigures(input: StatisticInput, window?: Window): Promise<Figures> {
+/** Figures of one whole window: the request's, or the one `windowOf` builds (growth). */
+export async function periodFigures(
+  input: StatisticInput,
+  windowOf: (ctx: SqlContext) => Window = requestWindow,
+): Promise<Figures> {
   const ctx = contextFor(input);
-  const w = window ?? requestWindow(ctx);
-  const rows = await runQuery<RawFigures>(
-    input.events,
-    figuresSql(ctx, w, undefined),
-    ctx.params.values,
-  );
-  const row = rows[0];
-  return toFigures(row, num(row?.total_visitors));
+  const [rows, total] = await Promise.all([
+    runQuery<RawFigures>(
+      input.events,
+      figuresSql(ctx, windowOf(ctx), undefined),
+      ctx.params.values,
+    ),
+    totalVisitorsOf(input, windowOf),
+  ]);
+  return toFigures(rows[0], total);
 }
 
 /** Figures per bucket of `scale`, gap-free from the first to the last requested day. */
@@ -124,7 +125,7 @@ export async function bucketFigures(
   const sql = figuresSql(ctx, window, (time) => bucketSql(ctx, time, scale));
   const rows = await runQuery<RawFigures>(input.events, sql, ctx.params.values);
   const byBucket = new Map(rows.map((r) => [r.bucket, r]));
-  const totalOfPeriod = num(rows[0]?.total_visitors);
+  const totalOfPeriod = await totalVisitorsOf(input);
   const period = input.filter.period;
   const buckets =
     period.kind === 'days'
