@@ -33,6 +33,7 @@ export class DomainDirectory implements AccessSource<IngestDomain> {
   private readonly byIdCache = new Map<string, Entry<IngestDomain | undefined>>();
   private readonly memberCache = new Map<string, Entry<MemberRole | undefined>>();
   private readonly managedCache = new Map<string, Entry<string[]>>();
+  private readonly hostnameCache = new Map<string, Entry<string[]>>();
   /** Bumped by every clear: a load that began before one must not store what it read. */
   private generation = 0;
   private readonly unsubscribe: () => void;
@@ -89,12 +90,16 @@ export class DomainDirectory implements AccessSource<IngestDomain> {
 
   /** Domains whose host name is `hostname` (for the 2022 roll-up rule and user clients). */
   async byHostname(hostname: string): Promise<IngestDomain[]> {
-    const rows = await this.db
-      .selectFrom('domain')
-      .select('id')
-      .where('hostname', 'in', [hostname, hostname.replace(/^www\./, ''), `www.${hostname}`])
-      .execute();
-    const domains = await Promise.all(rows.map((r) => this.byId(r.id)));
+    // Cached too: a page that embeds another site's code asks this on every hit it sends.
+    const ids = await this.cached(this.hostnameCache, hostname, async () => {
+      const rows = await this.db
+        .selectFrom('domain')
+        .select('id')
+        .where('hostname', 'in', [hostname, hostname.replace(/^www\./, ''), `www.${hostname}`])
+        .execute();
+      return rows.map((r) => r.id);
+    });
+    const domains = await Promise.all(ids.map((id) => this.byId(id)));
     return domains.filter((d): d is IngestDomain => d !== undefined);
   }
 
@@ -125,6 +130,7 @@ export class DomainDirectory implements AccessSource<IngestDomain> {
     this.byIdCache.clear();
     this.memberCache.clear();
     this.managedCache.clear();
+    this.hostnameCache.clear();
   }
 
   /** Stop listening for changes. */

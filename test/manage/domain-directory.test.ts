@@ -82,6 +82,23 @@ describe('DomainDirectory as the source of ingestion authorization', () => {
     expect(await directory.memberRole(domain.id, viewer.id)).toBe('admin');
   });
 
+  it('caches the domains of a host name until a domain is created or changed', async () => {
+    const { directory } = directoryWithClock();
+    const moved = await makeDomain(world.meta.db, owner, 'elsewhere.example.com');
+    expect(await directory.byHostname('www.later.example.com')).toEqual([]);
+    // Renamed without announcing it: the cached answer stands.
+    await world.meta.db
+      .updateTable('domain')
+      .set({ hostname: 'later.example.com' })
+      .where('id', '=', moved.id)
+      .execute();
+    expect(await directory.byHostname('www.later.example.com')).toEqual([]);
+    // Created through the service, which announces it: both found (the www. variant matches).
+    const created = await makeDomain(world.meta.db, owner, 'www.later.example.com');
+    const found = await directory.byHostname('www.later.example.com');
+    expect(found.map((d) => d.id).sort()).toEqual([created.id, moved.id].sort());
+  });
+
   it('does not store what a load read before a change was announced', async () => {
     const { directory } = directoryWithClock();
     const member = await makeUser(world.meta.db, 'member');
