@@ -24,6 +24,7 @@ import {
   rowsSource,
   searchCondition,
   totalViews,
+  sessionKey,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -187,12 +188,12 @@ function figureColumns(
   perSession: boolean,
   withSessions: boolean,
 ): string[] {
-  const pair = '(c_visitor, c_session)';
+  const pair = sessionKey('c_visitor', 'c_session');
   const exact = {
-    plain: ['uniqExact(c_visitor)', `uniqExact${pair}`, `uniqExactIf(${pair}, c_bounce = 1)`],
+    plain: ['uniqExact(c_visitor)', `uniqExact(${pair})`, `uniqExactIf(${pair}, c_bounce = 1)`],
     state: [
       'uniqExactState(c_visitor)',
-      `uniqExactState${pair}`,
+      `uniqExactState(${pair})`,
       `uniqExactStateIf(${pair}, c_bounce = 1)`,
     ],
     merge: [

@@ -17,6 +17,7 @@ import {
   rowsSource,
   searchCondition,
   totalViews,
+  sessionKey,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -275,8 +276,8 @@ function eventPagesSql(
     FROM (
       SELECT toString(v.path) AS p_path, ${byTitle ? 'toString(v.title)' : `''`} AS p_title,
         uniqExact(v.visitor_id) AS p_visitors, count() AS p_views,
-        uniqExact(v.visitor_id, v.session_id) AS p_sessions,
-        uniqExactIf((v.visitor_id, v.session_id), s.s_bounce = 1) AS p_bounces,
+        uniqExact(${sessionKey('v.visitor_id', 'v.session_id')}) AS p_sessions,
+        uniqExactIf(${sessionKey('v.visitor_id', 'v.session_id')}, s.s_bounce = 1) AS p_bounces,
         ${average} AS p_average
       ${rowsSource(ctx, 'event', window, { sessionColumns: ['s_bounce'] })}${where
         .map((c) => ` AND ${c}`)

@@ -29,6 +29,7 @@ import {
   withLookahead,
   totalViews,
   within,
+  sessionKey,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -139,9 +140,9 @@ function pagesSql(
   const search = searchCondition(ctx, 'v.path').map((c) => ` AND ${c}`);
   const grouped = `SELECT v.path AS g_path, ${withTitle ? 'v.title' : "''"} AS g_title,
       uniqExact(v.visitor_id) AS g_visitors,
-      uniqExact(v.visitor_id, v.session_id) AS g_sessions,
+      uniqExact(${sessionKey('v.visitor_id', 'v.session_id')}) AS g_sessions,
       count() AS g_views,
-      uniqExactIf((v.visitor_id, v.session_id), s.s_bounce = 1) AS g_bounces
+      uniqExactIf(${sessionKey('v.visitor_id', 'v.session_id')}, s.s_bounce = 1) AS g_bounces
       ${events ? ', avgIf(v.duration_seconds, v.duration_seconds > 0) AS g_event_average' : ''}
     ${source}${search.join('')}
     GROUP BY g_path, g_title`;
@@ -246,7 +247,7 @@ function entryExitSql(ctx: SqlContext, window: Window, side: Side, withTitle: bo
       ]
     : [];
   const perPath = `SELECT v.path AS p_path, uniqExact(v.visitor_id) AS p_visitors,
-      uniqExact(v.visitor_id, v.session_id) AS p_sessions
+      uniqExact(${sessionKey('v.visitor_id', 'v.session_id')}) AS p_sessions
     ${rowsSource(ctx, 'page_view', window, { page: false, entryExit: false })}${eventSessions.join('')}
     GROUP BY p_path`;
 

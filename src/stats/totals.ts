@@ -10,6 +10,7 @@ import {
   collapsedSessions,
   requestWindow,
   rowsSource,
+  sessionKey,
   type SqlContext,
   type Window,
 } from './sql.ts';
@@ -60,8 +61,8 @@ export function figuresSql(
     const table = hasEventFilter(ctx.filter) ? 'event' : 'page_view';
     return `SELECT toString(${key('v.time')}) AS bucket,
         uniqExact(v.visitor_id) AS visitors,
-        uniqExact(v.visitor_id, v.session_id) AS sessions,
-        uniqExactIf((v.visitor_id, v.session_id), s.s_bounce = 1) AS bounces,
+        uniqExact(${sessionKey('v.visitor_id', 'v.session_id')}) AS sessions,
+        uniqExactIf(${sessionKey('v.visitor_id', 'v.session_id')}, s.s_bounce = 1) AS bounces,
         count() AS views
       ${rowsSource(ctx, table, window, { sessionColumns: ['s_bounce'] })}
       GROUP BY bucket`;
