@@ -45,8 +45,9 @@ export const contextFor = (input: StatisticInput): SqlContext =>
   sqlContext(input.events.database, input.filter);
 
 // Identical queries in flight at the same time share one run. The engine runs one query at a
-// time, so a duplicate would only queue behind the first to repeat its work; the dashboard asks
-// for the period's figures through both `total` and `growth` at once.
+// time, so a duplicate would only queue behind the first to repeat its work; the requests of a
+// dashboard view all need the period's total visitors, and `total` and `growth` ask for the
+// same period figures.
 const inFlight = new WeakMap<EventStore, Map<string, Promise<unknown[]>>>();
 
 function sharedRun(events: EventStore, sql: string, params: QueryParams): Promise<unknown[]> {
