@@ -142,6 +142,11 @@ export function ErrorNote(props: { error: unknown }) {
   );
 }
 
+/** A whole page while its data loads (a skeleton) or after loading failed (the error). */
+export function PendingPage(props: { error: unknown }) {
+  return <main class="page">{props.error ? <ErrorNote error={props.error} /> : <Skeleton />}</main>;
+}
+
 /** A letter tile standing in for an icon (no third-party requests). */
 export function Avatar(props: { label: string; size?: number }) {
   const letter = (props.label.replace(/^(https?:\/\/)?(www\.)?/, '')[0] ?? '?').toUpperCase();

@@ -3,7 +3,15 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, del, get, post, put } from '../api.ts';
 import { SnippetBox } from '../components/Snippet.tsx';
-import { CopyButton, ErrorNote, Field, Skeleton, Toggle, useAction } from '../components/ui.tsx';
+import {
+  CopyButton,
+  ErrorNote,
+  Field,
+  PendingPage,
+  Skeleton,
+  Toggle,
+  useAction,
+} from '../components/ui.tsx';
 import { domainName, invalidateDomains, useDomains } from '../domains.ts';
 import { formatDay } from '../format.ts';
 import { useData } from '../hooks.ts';
@@ -39,6 +47,21 @@ function Section(props: { title: string; children: ComponentChildren; intro?: Co
       {props.intro && <p class="muted">{props.intro}</p>}
       {props.children}
     </section>
+  );
+}
+
+/** A one-row form of fields and a button; submitting runs `onSubmit` instead of a page load. */
+function InlineForm(props: { onSubmit: () => void; children: ComponentChildren }) {
+  return (
+    <form
+      class="row end wrap"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.children}
+    </form>
   );
 }
 
@@ -79,10 +102,8 @@ function General(props: { domain: Domain }) {
         </p>
       </Section>
       <Section title="Subdomain" intro="Names the public dashboard and its URL.">
-        <form
-          class="row end wrap"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <InlineForm
+          onSubmit={() => {
             save('subdomain', () => post('domain/subdomain', { domain_id: d.id, subdomain }));
           }}
         >
@@ -96,16 +117,14 @@ function General(props: { domain: Domain }) {
             Save subdomain
           </button>
           <Saved show={saved === 'subdomain'} />
-        </form>
+        </InlineForm>
       </Section>
       <Section
         title="Time zone"
         intro="Days, weeks and hours are counted in this zone. Changing it applies to all statistics at once."
       >
-        <form
-          class="row end wrap"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <InlineForm
+          onSubmit={() => {
             save('timezone', () => post('domain/timezone', { domain_id: d.id, timezone }));
           }}
         >
@@ -127,7 +146,7 @@ function General(props: { domain: Domain }) {
             Save time zone
           </button>
           <Saved show={saved === 'timezone'} />
-        </form>
+        </InlineForm>
         {v.timezone && <p class="field-error">{v.timezone}</p>}
       </Section>
       <Section title="Pages">
@@ -261,10 +280,8 @@ function Members(props: { domain: Domain }) {
       ) : (
         <Skeleton lines={2} />
       )}
-      <form
-        class="row end wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           const list = emails.split(/[\s,;]+/).filter(Boolean);
           if (list.length === 0) return;
           void run(async () => {
@@ -288,7 +305,7 @@ function Members(props: { domain: Domain }) {
         <button class="button" disabled={busy}>
           Invite
         </button>
-      </form>
+      </InlineForm>
       {links.some((l) => l.accept_link) && (
         <div class="notice">
           <p>No email is configured on this server. Hand over these links:</p>
@@ -426,10 +443,8 @@ function AccessLinks(props: { domain: Domain }) {
           </li>
         ))}
       </ul>
-      <form
-        class="row end wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           void run(async () => {
             await post('domain/link', {
               domain_id: d.id,
@@ -456,7 +471,7 @@ function AccessLinks(props: { domain: Domain }) {
         <button class="button" disabled={busy}>
           Create link
         </button>
-      </form>
+      </InlineForm>
       <ErrorNote error={error} />
     </Section>
   );
@@ -538,10 +553,8 @@ function Reports(props: { domain: Domain }) {
         ))}
       </ul>
       {reports.data?.length === 0 && <p class="muted">No reports yet.</p>}
-      <form
-        class="row end wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           const list = emails.split(/[\s,;]+/).filter(Boolean);
           if (list.length === 0) return;
           void run(async () => {
@@ -565,7 +578,7 @@ function Reports(props: { domain: Domain }) {
         <button class="button" disabled={busy}>
           Add report
         </button>
-      </form>
+      </InlineForm>
       {Object.keys(v).length === 0 && <ErrorNote error={error} />}
     </Section>
   );
@@ -880,10 +893,8 @@ function Alternatives(props: { domain: Domain }) {
           </li>
         ))}
       </ul>
-      <form
-        class="row end wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           void run(async () => {
             await post('domain/alternative', { domain_id: d.id, hostname: hostname.trim() });
             setHostname('');
@@ -901,7 +912,7 @@ function Alternatives(props: { domain: Domain }) {
         <button class="button" disabled={busy}>
           Add
         </button>
-      </form>
+      </InlineForm>
       {Object.keys(v).length === 0 && <ErrorNote error={error} />}
     </Section>
   );
@@ -1061,10 +1072,8 @@ function Danger(props: { domain: Domain }) {
         Deletes <strong>all statistics</strong> of {d.hostname} together with its clients, links,
         members, reports and goals. This cannot be undone.
       </p>
-      <form
-        class="row end wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           if (typed !== d.hostname) return;
           void run(async () => {
             await del('domain', { id: d.id });
@@ -1081,7 +1090,7 @@ function Danger(props: { domain: Domain }) {
         <button class="button danger" disabled={busy || typed !== d.hostname}>
           Delete dashboard
         </button>
-      </form>
+      </InlineForm>
       <ErrorNote error={error} />
     </Section>
   );
@@ -1090,18 +1099,7 @@ function Danger(props: { domain: Domain }) {
 export function Settings(props: { id: string; tab: string }) {
   const { domains, error } = useDomains();
   const domain = domains?.find((d) => d.id === props.id);
-  if (error)
-    return (
-      <main class="page">
-        <ErrorNote error={error} />
-      </main>
-    );
-  if (!domains)
-    return (
-      <main class="page">
-        <Skeleton />
-      </main>
-    );
+  if (error || !domains) return <PendingPage error={error} />;
   if (!domain || domain.user_role === 'Viewer')
     return (
       <main class="page narrow">

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get } from '../api.ts';
 import { Logo, ModeButton } from '../components/Header.tsx';
 import { FirstHitCheck, SnippetBox } from '../components/Snippet.tsx';
-import { ErrorNote, Skeleton } from '../components/ui.tsx';
+import { ErrorNote, PendingPage, Skeleton } from '../components/ui.tsx';
 import { Panels } from '../dashboard/Panels.tsx';
 import { Summary } from '../dashboard/Summary.tsx';
 import { ActiveVisitors, ComparePicker, FilterBar, PeriodPicker } from '../dashboard/Toolbar.tsx';
@@ -148,18 +148,7 @@ export function PrivateSite(props: { id: string }) {
       document.title = 'Spoor';
     };
   }, [domain?.id]);
-  if (error)
-    return (
-      <main class="page">
-        <ErrorNote error={error} />
-      </main>
-    );
-  if (!domains)
-    return (
-      <main class="page">
-        <Skeleton />
-      </main>
-    );
+  if (error || !domains) return <PendingPage error={error} />;
   if (!domain)
     return (
       <main class="page narrow">
