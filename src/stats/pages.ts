@@ -17,6 +17,7 @@
 import { Type } from 'typebox';
 import { hasEventFilter, hasPageFilter } from './filter.ts';
 import {
+  allSessions,
   collapsedSessions,
   domainParam,
   eventConditions,
@@ -167,15 +168,11 @@ function pagesSql(
 }
 
 /**
- * All sessions that started in the window, with no filter but the time (like `totalVisitorsSql`):
+ * The number of all sessions that started in the window (`allSessions`):
  * the base of `entry_rate` and `exit_rate`. A scalar subquery.
  */
 function totalSessions(ctx: SqlContext, window: Window): string {
-  const unfiltered: SqlContext = {
-    ...ctx,
-    filter: { ...ctx.filter, attributes: [], entryPath: [], exitPath: [] },
-  };
-  return `(SELECT count() FROM (${collapsedSessions(unfiltered, window, { scope: 'start' })}))`;
+  return `(SELECT count() FROM (${allSessions(ctx, window)}))`;
 }
 
 /**

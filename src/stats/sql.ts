@@ -373,11 +373,16 @@ export function searchCondition(ctx: SqlContext, column: string, commaList = fal
  * share one run of it (`totalVisitorsOf`).
  */
 export function totalVisitorsSql(ctx: SqlContext, window: Window): string {
+  return `SELECT uniqExact(visitor_id) AS n FROM (${allSessions(ctx, window)})`;
+}
+
+/** Every session that started in the window, whatever the filter (the base of period totals). */
+export function allSessions(ctx: SqlContext, window: Window): string {
   const unfiltered: SqlContext = {
     ...ctx,
     filter: { ...ctx.filter, attributes: [], entryPath: [], exitPath: [] },
   };
-  return `SELECT uniqExact(visitor_id) AS n FROM (${collapsedSessions(unfiltered, window, { scope: 'start' })})`;
+  return collapsedSessions(unfiltered, window, { scope: 'start' });
 }
 
 /** All page views of the domain in the window, unfiltered: the base of `relative_views`. */
